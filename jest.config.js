@@ -1,0 +1,11 @@
+/** Jest runs the TypeScript tests of every workspace. End-to-end tests spawn real `node` child processes. */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/packages'],
+  testMatch: ['**/test/**/*.test.ts'],
+  modulePathIgnorePatterns: ['<rootDir>/packages/.*/dist/'],
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.test.json' }],
+  },
+  testTimeout: 60_000,
+};

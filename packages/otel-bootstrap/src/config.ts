@@ -1,0 +1,459 @@
+/**
+ * The one module that reads the environment.
+ *
+ * Every variable the bootstrap honours is a row in {@link CONFIG_ROWS}: its key, type, default, allowed values and
+ * description. docs/configuration.md has a section per row, and a unit test keeps the two in step. A bad value never
+ * throws: it produces one warning naming the variable, the value, what was expected and the fallback, and the
+ * fallback is used.
+ */
+
+/** The kinds of value a row can hold. */
+export type ConfigType = 'boolean' | 'string' | 'enum' | 'list' | 'integer' | 'ratio' | 'url' | 'keyvalue';
+
+/** One environment variable the bootstrap reads. */
+export interface ConfigRow {
+  readonly key: string;
+  readonly type: ConfigType;
+  /** The value used when the variable is unset or invalid, written as it would appear in the environment. */
+  readonly default: string | undefined;
+  /** For `enum` and `list`: the accepted values (case-insensitive). */
+  readonly allowed?: readonly string[];
+  /** For `integer`: the smallest accepted value. */
+  readonly min?: number;
+  /** The value may hold credentials, so warnings never print it. */
+  readonly secret?: boolean;
+  readonly description: string;
+}
+
+const INSTRUMENTATION_NAMES = [
+  'http',
+  'undici',
+  'express',
+  'fastify',
+  'pg',
+  'ioredis',
+  'redis',
+  'amqplib',
+  'pino',
+  'winston',
+] as const;
+
+/** Names accepted in OTEL_NODE_ENABLED_INSTRUMENTATIONS / OTEL_NODE_DISABLED_INSTRUMENTATIONS. */
+export type InstrumentationName = (typeof INSTRUMENTATION_NAMES)[number];
+
+/** The table. Order matters only for docs/configuration.md, which follows it. */
+export const CONFIG_ROWS: readonly ConfigRow[] = [
+  {
+    key: 'OTEL_SDK_DISABLED',
+    type: 'boolean',
+    default: 'false',
+    description: 'When true, the bootstrap loads nothing at all: no SDK, no instrumentation, no signal handlers.',
+  },
+  {
+    key: 'OTEL_SERVICE_NAME',
+    type: 'string',
+    default: undefined,
+    description:
+      "`service.name` of every span. When unset, the `name` of the app's own package.json (the nearest one above the " +
+      'main script, then above the working directory) is used, so it is never `unknown_service:node`.',
+  },
+  {
+    key: 'OTEL_RESOURCE_ATTRIBUTES',
+    type: 'keyvalue',
+    default: undefined,
+    description:
+      'Extra resource attributes as `key=value` pairs separated by commas (values percent-decoded), e.g. ' +
+      '`deployment.environment.name=prod,team=payments`. `OTEL_SERVICE_NAME` wins over a `service.name` here.',
+  },
+  {
+    key: 'OTEL_BOOTSTRAP_ENVIRONMENT',
+    type: 'string',
+    default: undefined,
+    description:
+      'Sets `deployment.environment.name`. When unset, `NODE_ENV` is used if it is set; ' +
+      '`OTEL_RESOURCE_ATTRIBUTES` wins over both.',
+  },
+  {
+    key: 'NODE_ENV',
+    type: 'string',
+    default: undefined,
+    description: 'Read only as the fallback for `deployment.environment.name`.',
+  },
+  {
+    key: 'OTEL_NODE_RESOURCE_DETECTORS',
+    type: 'list',
+    default: 'env,host,os,process,serviceinstance,container',
+    allowed: ['env', 'host', 'os', 'process', 'serviceinstance', 'container', 'all', 'none'],
+    description:
+      'Resource detectors to run. Cloud detectors (which probe metadata addresses) are not bundled, so none run ' +
+      'unless you add them yourself; `all` means every bundled detector.',
+  },
+  {
+    key: 'OTEL_EXPORTER_OTLP_ENDPOINT',
+    type: 'url',
+    default: 'http://localhost:4318',
+    description: 'Base URL of the OTLP/HTTP receiver; `/v1/traces` is appended for traces.',
+  },
+  {
+    key: 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT',
+    type: 'url',
+    default: undefined,
+    description: 'Full URL for traces, used as is (nothing appended). Wins over `OTEL_EXPORTER_OTLP_ENDPOINT`.',
+  },
+  {
+    key: 'OTEL_EXPORTER_OTLP_HEADERS',
+    type: 'keyvalue',
+    default: undefined,
+    secret: true,
+    description: 'Headers sent with every export, as `key=value` pairs separated by commas (values percent-decoded).',
+  },
+  {
+    key: 'OTEL_EXPORTER_OTLP_TRACES_HEADERS',
+    type: 'keyvalue',
+    default: undefined,
+    secret: true,
+    description: 'Headers for trace exports; merged over `OTEL_EXPORTER_OTLP_HEADERS`.',
+  },
+  {
+    key: 'OTEL_EXPORTER_OTLP_PROTOCOL',
+    type: 'enum',
+    default: 'http/protobuf',
+    allowed: ['http/protobuf', 'http/json'],
+    description: 'Wire encoding of OTLP/HTTP exports. `grpc` is not supported by this distribution.',
+  },
+  {
+    key: 'OTEL_EXPORTER_OTLP_TRACES_PROTOCOL',
+    type: 'enum',
+    default: undefined,
+    allowed: ['http/protobuf', 'http/json'],
+    description: 'Wire encoding for trace exports; wins over `OTEL_EXPORTER_OTLP_PROTOCOL`.',
+  },
+  {
+    key: 'OTEL_EXPORTER_OTLP_TIMEOUT',
+    type: 'integer',
+    default: '10000',
+    min: 1,
+    description: 'Milliseconds one export request may take.',
+  },
+  {
+    key: 'OTEL_BSP_SCHEDULE_DELAY',
+    type: 'integer',
+    default: '5000',
+    min: 0,
+    description: 'Milliseconds between two batch exports.',
+  },
+  {
+    key: 'OTEL_BSP_EXPORT_TIMEOUT',
+    type: 'integer',
+    default: '30000',
+    min: 1,
+    description: 'Milliseconds a batch export may take before it is abandoned.',
+  },
+  {
+    key: 'OTEL_BSP_MAX_QUEUE_SIZE',
+    type: 'integer',
+    default: '2048',
+    min: 1,
+    description: 'Spans held in memory waiting for export. Past this, new spans are dropped (and counted), never queued.',
+  },
+  {
+    key: 'OTEL_BSP_MAX_EXPORT_BATCH_SIZE',
+    type: 'integer',
+    default: '512',
+    min: 1,
+    description: 'Spans per export request. Must not exceed `OTEL_BSP_MAX_QUEUE_SIZE`.',
+  },
+  {
+    key: 'OTEL_PROPAGATORS',
+    type: 'list',
+    default: 'tracecontext,baggage',
+    allowed: ['tracecontext', 'baggage', 'b3', 'b3multi', 'jaeger', 'none'],
+    description: 'Context propagation formats, injected and extracted in this order.',
+  },
+  {
+    key: 'OTEL_TRACES_SAMPLER',
+    type: 'enum',
+    default: 'parentbased_always_on',
+    allowed: [
+      'always_on',
+      'always_off',
+      'traceidratio',
+      'parentbased_always_on',
+      'parentbased_always_off',
+      'parentbased_traceidratio',
+    ],
+    description: 'Head sampler, with its spec meaning.',
+  },
+  {
+    key: 'OTEL_TRACES_SAMPLER_ARG',
+    type: 'ratio',
+    default: '1',
+    description: 'The sampling rate for the `*traceidratio` samplers: a number from 0 to 1.',
+  },
+  {
+    key: 'OTEL_NODE_ENABLED_INSTRUMENTATIONS',
+    type: 'list',
+    default: INSTRUMENTATION_NAMES.join(','),
+    allowed: INSTRUMENTATION_NAMES,
+    description: 'Instrumentations to load, by short name. Unset means all of them.',
+  },
+  {
+    key: 'OTEL_NODE_DISABLED_INSTRUMENTATIONS',
+    type: 'list',
+    default: '',
+    allowed: INSTRUMENTATION_NAMES,
+    description: 'Instrumentations not to load, by short name. Wins over `OTEL_NODE_ENABLED_INSTRUMENTATIONS`.',
+  },
+  {
+    key: 'OTEL_LOG_LEVEL',
+    type: 'enum',
+    default: 'info',
+    allowed: ['none', 'error', 'warn', 'info', 'debug', 'verbose', 'all'],
+    description:
+      "Level of the bootstrap's and the SDK's own diagnostics, written to stderr. Repeated warnings (such as a " +
+      'collector that is down) are printed at most once a minute.',
+  },
+  {
+    key: 'OTEL_BOOTSTRAP_SHUTDOWN_TIMEOUT',
+    type: 'integer',
+    default: '5000',
+    min: 0,
+    description:
+      'Milliseconds the bootstrap waits for pending spans to flush on SIGTERM, SIGINT or `beforeExit` before it lets ' +
+      'the process end.',
+  },
+];
+
+/** The resolved configuration the rest of the bootstrap works from. */
+export interface BootstrapConfig {
+  readonly sdkDisabled: boolean;
+  readonly serviceName: string | undefined;
+  readonly resourceAttributes: Readonly<Record<string, string>>;
+  readonly environment: string | undefined;
+  readonly resourceDetectors: readonly string[];
+  readonly tracesUrl: string;
+  readonly exportHeaders: Readonly<Record<string, string>>;
+  readonly exportProtocol: 'http/protobuf' | 'http/json';
+  readonly exportTimeoutMs: number;
+  readonly bsp: {
+    readonly scheduledDelayMillis: number;
+    readonly exportTimeoutMillis: number;
+    readonly maxQueueSize: number;
+    readonly maxExportBatchSize: number;
+  };
+  readonly propagators: readonly string[];
+  readonly sampler: string;
+  readonly samplerArg: number;
+  readonly instrumentations: readonly InstrumentationName[];
+  readonly logLevel: string;
+  readonly shutdownTimeoutMs: number;
+}
+
+/** A problem found while reading the environment. */
+export interface ConfigWarning {
+  readonly key: string;
+  readonly message: string;
+}
+
+/** The outcome of {@link readConfig}: the configuration, plus one warning per bad variable. */
+export interface ConfigResult {
+  readonly config: BootstrapConfig;
+  readonly warnings: readonly ConfigWarning[];
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** Reads and validates every row. Never throws. */
+export function readConfig(env: Env = process.env): ConfigResult {
+  const warnings: ConfigWarning[] = [];
+  const values = new Map<string, unknown>();
+  for (const row of CONFIG_ROWS) {
+    values.set(row.key, readRow(row, env[row.key], warnings));
+  }
+  return { config: assemble(values, warnings), warnings };
+}
+
+/** True when OTEL_SDK_DISABLED asks for nothing to load. Reads one variable only, so the entry stays cheap. */
+export function isSdkDisabled(env: Env = process.env): boolean {
+  const row = CONFIG_ROWS[0];
+  return readRow(row, env[row.key], []) === true;
+}
+
+function readRow(row: ConfigRow, raw: string | undefined, warnings: ConfigWarning[]): unknown {
+  const value = raw?.trim();
+  if (value === undefined || value === '') {
+    return row.default === undefined ? undefined : parseValue(row, row.default);
+  }
+  const parsed = parseValue(row, value);
+  if (parsed instanceof ParseError) {
+    const fallback = row.default === undefined ? 'leaving it unset' : `using the default "${row.default}"`;
+    warnings.push({
+      key: row.key,
+      message: `${row.key}="${row.secret ? '<masked>' : printable(value)}" is invalid: expected ${parsed.expected}; ${fallback}.`,
+    });
+    return row.default === undefined ? undefined : parseValue(row, row.default);
+  }
+  if (parsed instanceof PartialList) {
+    warnings.push({
+      key: row.key,
+      message:
+        `${row.key}="${printable(value)}" has unknown entries ${parsed.unknown.map((u) => `"${printable(u)}"`).join(', ')}: ` +
+        `expected a comma-separated list of ${describeAllowed(row)}; ignoring them.`,
+    });
+    return parsed.known;
+  }
+  return parsed;
+}
+
+class ParseError {
+  constructor(readonly expected: string) {}
+}
+
+class PartialList {
+  constructor(
+    readonly known: string[],
+    readonly unknown: string[],
+  ) {}
+}
+
+function parseValue(row: ConfigRow, value: string): unknown {
+  switch (row.type) {
+    case 'string':
+      return value;
+    case 'boolean': {
+      const lower = value.toLowerCase();
+      if (lower === 'true') return true;
+      if (lower === 'false') return false;
+      return new ParseError('"true" or "false"');
+    }
+    case 'enum': {
+      const lower = value.toLowerCase();
+      return row.allowed?.includes(lower) ? lower : new ParseError(`one of ${describeAllowed(row)}`);
+    }
+    case 'list':
+      return parseList(row, value);
+    case 'integer': {
+      const min = row.min ?? 0;
+      if (!/^\d+$/.test(value) || Number(value) < min || !Number.isSafeInteger(Number(value))) {
+        return new ParseError(`a whole number of at least ${min}`);
+      }
+      return Number(value);
+    }
+    case 'ratio': {
+      const n = Number(value);
+      if (!/^\s*[\d.eE+-]+\s*$/.test(value) || !Number.isFinite(n) || n < 0 || n > 1) {
+        return new ParseError('a number from 0 to 1');
+      }
+      return n;
+    }
+    case 'url':
+      return parseUrl(value);
+    case 'keyvalue':
+      return parseKeyValues(value);
+  }
+}
+
+function parseList(row: ConfigRow, value: string): string[] | PartialList | ParseError {
+  const entries = value
+    .split(',')
+    .map((s) => s.trim().toLowerCase())
+    .filter((s) => s !== '');
+  if (!row.allowed) return entries;
+  const known = entries.filter((e) => row.allowed?.includes(e));
+  const unknown = entries.filter((e) => !row.allowed?.includes(e));
+  if (unknown.length === 0) return known;
+  if (known.length === 0) return new ParseError(`a comma-separated list of ${describeAllowed(row)}`);
+  return new PartialList(known, unknown);
+}
+
+function parseUrl(value: string): string | ParseError {
+  try {
+    const url = new URL(value);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') return new ParseError('an http:// or https:// URL');
+    return value;
+  } catch {
+    return new ParseError('an http:// or https:// URL');
+  }
+}
+
+/**
+ * Parses the W3C-baggage-like `key=value,key=value` format shared by OTEL_RESOURCE_ATTRIBUTES and
+ * OTEL_EXPORTER_OTLP_HEADERS. A malformed pair invalidates the whole value, as the spec asks.
+ */
+export function parseKeyValues(value: string): Record<string, string> | ParseError {
+  const result: Record<string, string> = {};
+  for (const pair of value.split(',')) {
+    if (pair.trim() === '') continue;
+    const eq = pair.indexOf('=');
+    if (eq <= 0) return new ParseError('comma-separated key=value pairs');
+    try {
+      const key = decodeURIComponent(pair.slice(0, eq).trim());
+      const val = decodeURIComponent(pair.slice(eq + 1).trim());
+      if (key === '' || /[\u0000-\u001f\u007f]/.test(key + val)) return new ParseError('comma-separated key=value pairs');
+      result[key] = val;
+    } catch {
+      return new ParseError('comma-separated key=value pairs with valid percent-encoding');
+    }
+  }
+  return result;
+}
+
+function assemble(values: Map<string, unknown>, warnings: ConfigWarning[]): BootstrapConfig {
+  const get = <T>(key: string) => values.get(key) as T;
+  const enabled = get<InstrumentationName[]>('OTEL_NODE_ENABLED_INSTRUMENTATIONS');
+  const disabled = new Set(get<InstrumentationName[]>('OTEL_NODE_DISABLED_INSTRUMENTATIONS'));
+  let maxQueueSize = get<number>('OTEL_BSP_MAX_QUEUE_SIZE');
+  let maxExportBatchSize = get<number>('OTEL_BSP_MAX_EXPORT_BATCH_SIZE');
+  if (maxExportBatchSize > maxQueueSize) {
+    warnings.push({
+      key: 'OTEL_BSP_MAX_EXPORT_BATCH_SIZE',
+      message:
+        `OTEL_BSP_MAX_EXPORT_BATCH_SIZE=${maxExportBatchSize} is invalid: expected at most ` +
+        `OTEL_BSP_MAX_QUEUE_SIZE (${maxQueueSize}); using ${maxQueueSize}.`,
+    });
+    maxExportBatchSize = maxQueueSize;
+  }
+  const propagators = get<string[]>('OTEL_PROPAGATORS');
+  return {
+    sdkDisabled: get<boolean>('OTEL_SDK_DISABLED'),
+    serviceName: get<string | undefined>('OTEL_SERVICE_NAME'),
+    resourceAttributes: get<Record<string, string> | undefined>('OTEL_RESOURCE_ATTRIBUTES') ?? {},
+    environment: get<string | undefined>('OTEL_BOOTSTRAP_ENVIRONMENT') ?? get<string | undefined>('NODE_ENV'),
+    resourceDetectors: get<string[]>('OTEL_NODE_RESOURCE_DETECTORS'),
+    tracesUrl: tracesUrl(get('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT'), get('OTEL_EXPORTER_OTLP_ENDPOINT')),
+    exportHeaders: {
+      ...get<Record<string, string> | undefined>('OTEL_EXPORTER_OTLP_HEADERS'),
+      ...get<Record<string, string> | undefined>('OTEL_EXPORTER_OTLP_TRACES_HEADERS'),
+    },
+    exportProtocol: get('OTEL_EXPORTER_OTLP_TRACES_PROTOCOL') ?? get('OTEL_EXPORTER_OTLP_PROTOCOL'),
+    exportTimeoutMs: get<number>('OTEL_EXPORTER_OTLP_TIMEOUT'),
+    bsp: {
+      scheduledDelayMillis: get<number>('OTEL_BSP_SCHEDULE_DELAY'),
+      exportTimeoutMillis: get<number>('OTEL_BSP_EXPORT_TIMEOUT'),
+      maxQueueSize,
+      maxExportBatchSize,
+    },
+    propagators: propagators.includes('none') ? [] : propagators,
+    sampler: get<string>('OTEL_TRACES_SAMPLER'),
+    samplerArg: get<number>('OTEL_TRACES_SAMPLER_ARG'),
+    instrumentations: enabled.filter((name) => !disabled.has(name)),
+    logLevel: get<string>('OTEL_LOG_LEVEL'),
+    shutdownTimeoutMs: get<number>('OTEL_BOOTSTRAP_SHUTDOWN_TIMEOUT'),
+  };
+}
+
+function tracesUrl(signalSpecific: string | undefined, base: string): string {
+  if (signalSpecific) return signalSpecific;
+  return base.endsWith('/') ? `${base}v1/traces` : `${base}/v1/traces`;
+}
+
+function describeAllowed(row: ConfigRow): string {
+  return (row.allowed ?? []).map((a) => `"${a}"`).join(', ');
+}
+
+/** Keeps a hostile value from writing control characters or megabytes into the app's log. */
+function printable(value: string): string {
+  // eslint-disable-next-line no-control-regex
+  const escaped = value.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  return escaped.length > 200 ? `${escaped.slice(0, 200)}…` : escaped;
+}

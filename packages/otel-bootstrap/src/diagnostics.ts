@@ -1,0 +1,66 @@
+import { diag, DiagLogLevel } from '@opentelemetry/api';
+import type { DiagLogger } from '@opentelemetry/api';
+
+const PREFIX = '[otel-bootstrap]';
+const REPEAT_WINDOW_MS = 60_000;
+
+const LEVELS: Readonly<Record<string, DiagLogLevel>> = {
+  none: DiagLogLevel.NONE,
+  error: DiagLogLevel.ERROR,
+  warn: DiagLogLevel.WARN,
+  info: DiagLogLevel.INFO,
+  debug: DiagLogLevel.DEBUG,
+  verbose: DiagLogLevel.VERBOSE,
+  all: DiagLogLevel.ALL,
+};
+
+/**
+ * A stderr logger that prints a repeated message at most once a minute. A collector that is down makes the SDK
+ * report the same failure on every export (every 5 s by default); the app's log should get one line a minute, with
+ * a count of what was held back.
+ */
+export class RateLimitedConsoleLogger implements DiagLogger {
+  private readonly lastPrinted = new Map<string, { at: number; suppressed: number }>();
+
+  constructor(
+    private readonly write: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  error = (message: string, ...args: unknown[]) => this.print('error', message, args);
+  warn = (message: string, ...args: unknown[]) => this.print('warn', message, args);
+  info = (message: string, ...args: unknown[]) => this.print('info', message, args);
+  debug = (message: string, ...args: unknown[]) => this.print('debug', message, args);
+  verbose = (message: string, ...args: unknown[]) => this.print('verbose', message, args);
+
+  private print(level: string, message: string, args: unknown[]): void {
+    const text = [message, ...args.map(describe)].join(' ');
+    // Numbers (ports, counts, timings) vary between repeats of the same failure, so they do not make a message new.
+    const key = `${level}:${text.replace(/\d+/g, '#').slice(0, 160)}`;
+    const seen = this.lastPrinted.get(key);
+    const now = this.now();
+    if (seen && now - seen.at < REPEAT_WINDOW_MS) {
+      seen.suppressed++;
+      return;
+    }
+    const held = seen && seen.suppressed > 0 ? ` (${seen.suppressed} similar messages in the last minute)` : '';
+    this.lastPrinted.set(key, { at: now, suppressed: 0 });
+    if (this.lastPrinted.size > 1000) this.lastPrinted.clear();
+    this.write(`${PREFIX} ${level}: ${text}${held}`);
+  }
+}
+
+function describe(arg: unknown): string {
+  if (arg instanceof Error) return arg.message;
+  if (typeof arg === 'string') return arg;
+  try {
+    return JSON.stringify(arg) ?? String(arg);
+  } catch {
+    return String(arg);
+  }
+}
+
+/** Installs the rate-limited logger as OTel's diag logger at the configured level. */
+export function installDiagLogger(level: string): void {
+  diag.setLogger(new RateLimitedConsoleLogger(), { logLevel: LEVELS[level] ?? DiagLogLevel.INFO, suppressOverrideMessage: true });
+}

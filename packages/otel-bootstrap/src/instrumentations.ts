@@ -1,0 +1,70 @@
+import type { Instrumentation } from '@opentelemetry/instrumentation';
+import type { InstrumentationName } from './config';
+
+/**
+ * One factory per supported library. Each requires its instrumentation package only when that instrumentation is
+ * enabled, instead of loading the whole auto-instrumentations metapackage.
+ */
+const FACTORIES: Readonly<Record<InstrumentationName, () => Instrumentation>> = {
+  http: () => {
+    const { HttpInstrumentation } = require('@opentelemetry/instrumentation-http') as typeof import('@opentelemetry/instrumentation-http');
+    return new HttpInstrumentation();
+  },
+  undici: () => {
+    const { UndiciInstrumentation } = require('@opentelemetry/instrumentation-undici') as typeof import('@opentelemetry/instrumentation-undici');
+    return new UndiciInstrumentation();
+  },
+  express: () => {
+    const { ExpressInstrumentation } = require('@opentelemetry/instrumentation-express') as typeof import('@opentelemetry/instrumentation-express');
+    return new ExpressInstrumentation();
+  },
+  fastify: () => {
+    // @fastify/otel is the maintained successor of @opentelemetry/instrumentation-fastify (deprecated upstream).
+    const { FastifyOtelInstrumentation } = require('@fastify/otel') as {
+      FastifyOtelInstrumentation: new (config: { registerOnInitialization: boolean }) => Instrumentation;
+    };
+    return new FastifyOtelInstrumentation({ registerOnInitialization: true });
+  },
+  pg: () => {
+    const { PgInstrumentation } = require('@opentelemetry/instrumentation-pg') as typeof import('@opentelemetry/instrumentation-pg');
+    return new PgInstrumentation();
+  },
+  ioredis: () => {
+    const { IORedisInstrumentation } = require('@opentelemetry/instrumentation-ioredis') as typeof import('@opentelemetry/instrumentation-ioredis');
+    return new IORedisInstrumentation();
+  },
+  redis: () => {
+    const { RedisInstrumentation } = require('@opentelemetry/instrumentation-redis') as typeof import('@opentelemetry/instrumentation-redis');
+    return new RedisInstrumentation();
+  },
+  amqplib: () => {
+    const { AmqplibInstrumentation } = require('@opentelemetry/instrumentation-amqplib') as typeof import('@opentelemetry/instrumentation-amqplib');
+    return new AmqplibInstrumentation();
+  },
+  pino: () => {
+    const { PinoInstrumentation } = require('@opentelemetry/instrumentation-pino') as typeof import('@opentelemetry/instrumentation-pino');
+    // Trace ids go into the app's own log records; there is no OTel logs pipeline to send records to.
+    return new PinoInstrumentation({ disableLogSending: true });
+  },
+  winston: () => {
+    const { WinstonInstrumentation } = require('@opentelemetry/instrumentation-winston') as typeof import('@opentelemetry/instrumentation-winston');
+    return new WinstonInstrumentation({ disableLogSending: true });
+  },
+};
+
+/**
+ * Creates the enabled instrumentations. One that fails to load is reported and skipped, so the others still work.
+ */
+export function createInstrumentations(
+  names: readonly InstrumentationName[],
+  onError: (name: InstrumentationName, error: unknown) => void,
+): Instrumentation[] {
+  return names.flatMap((name) => {
+    try {
+      return [FACTORIES[name]()];
+    } catch (error) {
+      onError(name, error);
+      return [];
+    }
+  });
+}

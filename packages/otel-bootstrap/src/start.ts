@@ -1,0 +1,96 @@
+import { diag } from '@opentelemetry/api';
+import { BatchSpanProcessor } from '@opentelemetry/sdk-trace';
+import { readConfig } from './config';
+import type { BootstrapConfig } from './config';
+import { installDiagLogger } from './diagnostics';
+import { createInstrumentations } from './instrumentations';
+import { createOtlpExporter } from './processors/exporter';
+import { compositeOf, createPropagators } from './propagation/propagators';
+import { resourceAttributes, resourceDetectors } from './resource';
+import { samplerFromConfig } from './sampling/sampler-from-config';
+import { installShutdownHooks, withTimeout } from './shutdown';
+
+interface RunningSdk {
+  readonly config: BootstrapConfig;
+  flush(): Promise<void>;
+  shutdown(): Promise<void>;
+}
+
+let running: RunningSdk | undefined;
+
+/**
+ * Starts the preconfigured OpenTelemetry SDK from the environment. Safe to call more than once.
+ *
+ * Never throws: a failure is reported once on stderr and the app runs uninstrumented.
+ *
+ * @returns true when tracing is running, false when it is disabled or could not start.
+ */
+export function start(): boolean {
+  if (running) return true;
+  try {
+    running = startSdk();
+    return running !== undefined;
+  } catch (error) {
+    reportStartFailure(error);
+    return false;
+  }
+}
+
+/** Flushes pending spans and stops the SDK. Resolves within the configured shutdown timeout; never rejects. */
+export async function shutdown(): Promise<void> {
+  const sdk = running;
+  running = undefined;
+  if (sdk) await withTimeout(sdk.shutdown(), sdk.config.shutdownTimeoutMs);
+}
+
+function startSdk(): RunningSdk | undefined {
+  // Configuration: one read of the environment; warnings wait until our logger is installed.
+  const { config, warnings } = readConfig();
+  if (config.sdkDisabled) return undefined;
+
+  // Export: OTLP/HTTP behind the stock batch processor, which drops (rather than queues) past its bound.
+  const processor = new BatchSpanProcessor({ exporter: createOtlpExporter(config), ...config.bsp });
+
+  // Instrumentation: only the libraries we support, each loaded only when enabled.
+  const instrumentations = createInstrumentations(config.instrumentations, (name, error) =>
+    diag.warn(`instrumentation "${name}" could not be loaded and is skipped: ${String(error)}`),
+  );
+
+  // SDK: resource, propagation, sampling; no metrics or logs pipelines.
+  const { startNodeSdk } = require('@opentelemetry/sdk-node') as typeof import('@opentelemetry/sdk-node');
+  const sdk = startNodeSdk({
+    logLevel: config.logLevel,
+    resourceAttributes: resourceAttributes(config),
+    resourceDetectors: resourceDetectors(config),
+    propagators: config.propagators.length > 0 ? [compositeOf(createPropagators(config.propagators))] : [],
+    sampler: samplerFromConfig(config),
+    spanProcessors: [processor],
+    metricReaders: [],
+    logRecordProcessors: [],
+    instrumentations,
+  });
+
+  // Diagnostics: the SDK installed a plain console logger; ours prints a repeated failure once a minute.
+  installDiagLogger(config.logLevel);
+  for (const warning of warnings) diag.warn(warning.message);
+
+  // Shutdown: flush on SIGTERM, SIGINT and beforeExit without changing how the process ends.
+  const removeHooks = installShutdownHooks(() => processor.forceFlush(), config.shutdownTimeoutMs);
+  return {
+    config,
+    flush: () => processor.forceFlush(),
+    shutdown: async () => {
+      removeHooks();
+      await sdk.shutdown();
+    },
+  };
+}
+
+let reported = false;
+
+function reportStartFailure(error: unknown): void {
+  if (reported) return;
+  reported = true;
+  const detail = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`[otel-bootstrap] error: tracing could not start, the app runs without it: ${detail}\n`);
+}

@@ -1,0 +1,45 @@
+import type { ReceivedSpan } from './decode';
+
+/** A span with its children, ordered by start time. */
+export interface SpanNode {
+  readonly span: ReceivedSpan;
+  readonly children: SpanNode[];
+}
+
+/**
+ * Arranges spans into trees by parent id. A span whose parent was not received becomes a root, so a broken trace
+ * shows up as more than one root rather than vanishing.
+ */
+export function buildTrees(spans: readonly ReceivedSpan[]): SpanNode[] {
+  const nodes = new Map<string, SpanNode>();
+  for (const span of spans) nodes.set(span.spanId, { span, children: [] });
+  const roots: SpanNode[] = [];
+  for (const node of nodes.values()) {
+    const parent = node.span.parentSpanId ? nodes.get(node.span.parentSpanId) : undefined;
+    (parent ? parent.children : roots).push(node);
+  }
+  const byStart = (a: SpanNode, b: SpanNode) => (a.span.startTimeUnixNano < b.span.startTimeUnixNano ? -1 : 1);
+  for (const node of nodes.values()) node.children.sort(byStart);
+  return roots.sort(byStart);
+}
+
+/** Renders trees as indented text, one span a line: `service: name [KIND]`, with `!` on errors. */
+export function renderTrees(roots: readonly SpanNode[]): string {
+  const lines: string[] = [];
+  const walk = (node: SpanNode, prefix: string, childPrefix: string) => {
+    const { span } = node;
+    const error = span.status.code === 'ERROR' ? ' ! ERROR' : '';
+    lines.push(`${prefix}${span.service}: ${span.name} [${span.kind}]${error}`);
+    node.children.forEach((child, i) => {
+      const last = i === node.children.length - 1;
+      walk(child, `${childPrefix}${last ? '└── ' : '├── '}`, `${childPrefix}${last ? '    ' : '│   '}`);
+    });
+  };
+  for (const root of roots) walk(root, '', '');
+  return lines.join('\n');
+}
+
+/** The tree shape only (`service: name [KIND]` lines), for exact comparison in assertions. */
+export function treeShape(spans: readonly ReceivedSpan[]): string {
+  return renderTrees(buildTrees(spans)).replace(/ ! ERROR/g, '');
+}
