@@ -1,4 +1,5 @@
 import { diag, DiagLogLevel } from '@opentelemetry/api';
+import { setGlobalErrorHandler } from '@opentelemetry/core';
 import type { DiagLogger } from '@opentelemetry/api';
 
 const PREFIX = '[otel-bootstrap]';
@@ -60,7 +61,22 @@ function describe(arg: unknown): string {
   }
 }
 
-/** Installs the rate-limited logger as OTel's diag logger at the configured level. */
+/**
+ * Installs the rate-limited logger as OTel's diag logger at the configured level, and routes the SDK's global
+ * error handler (which the batch processor calls on every failed export) through it as one short line.
+ */
 export function installDiagLogger(level: string): void {
-  diag.setLogger(new RateLimitedConsoleLogger(), { logLevel: LEVELS[level] ?? DiagLogLevel.INFO, suppressOverrideMessage: true });
+  diag.setLogger(new RateLimitedConsoleLogger(), {
+    logLevel: LEVELS[level] ?? DiagLogLevel.INFO,
+    suppressOverrideMessage: true,
+  });
+  setGlobalErrorHandler((error) => diag.warn(`span export failed, spans are being dropped: ${errorSummary(error)}`));
+}
+
+/** "connect ECONNREFUSED 127.0.0.1:4318" rather than a JSON dump of the error and its stack. */
+export function errorSummary(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  if (typeof error === 'string') return error;
+  if (error && typeof error === 'object' && 'message' in error) return String((error as { message: unknown }).message);
+  return describe(error);
 }

@@ -10,7 +10,6 @@ const root = require('@opentelemetry/otlp-proto-exporter-base/build/src/generate
 export interface MessageType {
   decode(bytes: Uint8Array): object;
   fromObject(object: object): object;
-  verify(object: object): string | null;
   toObject(message: object, options: object): Record<string, unknown>;
 }
 
