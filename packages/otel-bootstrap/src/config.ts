@@ -1,228 +1,17 @@
 /**
  * The one module that reads the environment.
  *
- * Every variable the bootstrap honours is a row in {@link CONFIG_ROWS}: its key, type, default, allowed values and
+ * Every variable the bootstrap honours is a row in {@link CONFIG_ROWS} (config-table.ts): its key, type, default, allowed values and
  * description. docs/configuration.md has a section per row, and a unit test keeps the two in step. A bad value never
  * throws: it produces one warning naming the variable, the value, what was expected and the fallback, and the
  * fallback is used.
  */
 
-/** The kinds of value a row can hold. */
-export type ConfigType = 'boolean' | 'string' | 'enum' | 'list' | 'integer' | 'ratio' | 'url' | 'keyvalue';
+import { CONFIG_ROWS } from './config-table';
+import type { ConfigRow, InstrumentationName } from './config-table';
 
-/** One environment variable the bootstrap reads. */
-export interface ConfigRow {
-  readonly key: string;
-  readonly type: ConfigType;
-  /** The value used when the variable is unset or invalid, written as it would appear in the environment. */
-  readonly default: string | undefined;
-  /** For `enum` and `list`: the accepted values (case-insensitive). */
-  readonly allowed?: readonly string[];
-  /** For `integer`: the smallest accepted value. */
-  readonly min?: number;
-  /** The value may hold credentials, so warnings never print it. */
-  readonly secret?: boolean;
-  readonly description: string;
-}
-
-const INSTRUMENTATION_NAMES = [
-  'http',
-  'undici',
-  'express',
-  'fastify',
-  'pg',
-  'ioredis',
-  'redis',
-  'amqplib',
-  'pino',
-  'winston',
-] as const;
-
-/** Names accepted in OTEL_NODE_ENABLED_INSTRUMENTATIONS / OTEL_NODE_DISABLED_INSTRUMENTATIONS. */
-export type InstrumentationName = (typeof INSTRUMENTATION_NAMES)[number];
-
-/** The table. Order matters only for docs/configuration.md, which follows it. */
-export const CONFIG_ROWS: readonly ConfigRow[] = [
-  {
-    key: 'OTEL_SDK_DISABLED',
-    type: 'boolean',
-    default: 'false',
-    description: 'When true, the bootstrap loads nothing at all: no SDK, no instrumentation, no signal handlers.',
-  },
-  {
-    key: 'OTEL_SERVICE_NAME',
-    type: 'string',
-    default: undefined,
-    description:
-      "`service.name` of every span. When unset, the `name` of the app's own package.json (the nearest one above the " +
-      'main script, then above the working directory) is used, so it is never `unknown_service:node`.',
-  },
-  {
-    key: 'OTEL_RESOURCE_ATTRIBUTES',
-    type: 'keyvalue',
-    default: undefined,
-    description:
-      'Extra resource attributes as `key=value` pairs separated by commas (values percent-decoded), e.g. ' +
-      '`deployment.environment.name=prod,team=payments`. `OTEL_SERVICE_NAME` wins over a `service.name` here.',
-  },
-  {
-    key: 'OTEL_BOOTSTRAP_ENVIRONMENT',
-    type: 'string',
-    default: undefined,
-    description:
-      'Sets `deployment.environment.name`. When unset, `NODE_ENV` is used if it is set; ' +
-      '`OTEL_RESOURCE_ATTRIBUTES` wins over both.',
-  },
-  {
-    key: 'NODE_ENV',
-    type: 'string',
-    default: undefined,
-    description: 'Read only as the fallback for `deployment.environment.name`.',
-  },
-  {
-    key: 'OTEL_NODE_RESOURCE_DETECTORS',
-    type: 'list',
-    default: 'env,host,os,process,serviceinstance,container',
-    allowed: ['env', 'host', 'os', 'process', 'serviceinstance', 'container', 'all', 'none'],
-    description:
-      'Resource detectors to run. Cloud detectors (which probe metadata addresses) are not bundled, so none run ' +
-      'unless you add them yourself; `all` means every bundled detector.',
-  },
-  {
-    key: 'OTEL_EXPORTER_OTLP_ENDPOINT',
-    type: 'url',
-    default: 'http://localhost:4318',
-    description: 'Base URL of the OTLP/HTTP receiver; `/v1/traces` is appended for traces.',
-  },
-  {
-    key: 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT',
-    type: 'url',
-    default: undefined,
-    description: 'Full URL for traces, used as is (nothing appended). Wins over `OTEL_EXPORTER_OTLP_ENDPOINT`.',
-  },
-  {
-    key: 'OTEL_EXPORTER_OTLP_HEADERS',
-    type: 'keyvalue',
-    default: undefined,
-    secret: true,
-    description: 'Headers sent with every export, as `key=value` pairs separated by commas (values percent-decoded).',
-  },
-  {
-    key: 'OTEL_EXPORTER_OTLP_TRACES_HEADERS',
-    type: 'keyvalue',
-    default: undefined,
-    secret: true,
-    description: 'Headers for trace exports; merged over `OTEL_EXPORTER_OTLP_HEADERS`.',
-  },
-  {
-    key: 'OTEL_EXPORTER_OTLP_PROTOCOL',
-    type: 'enum',
-    default: 'http/protobuf',
-    allowed: ['http/protobuf', 'http/json'],
-    description: 'Wire encoding of OTLP/HTTP exports. `grpc` is not supported by this distribution.',
-  },
-  {
-    key: 'OTEL_EXPORTER_OTLP_TRACES_PROTOCOL',
-    type: 'enum',
-    default: undefined,
-    allowed: ['http/protobuf', 'http/json'],
-    description: 'Wire encoding for trace exports; wins over `OTEL_EXPORTER_OTLP_PROTOCOL`.',
-  },
-  {
-    key: 'OTEL_EXPORTER_OTLP_TIMEOUT',
-    type: 'integer',
-    default: '10000',
-    min: 1,
-    description: 'Milliseconds one export request may take.',
-  },
-  {
-    key: 'OTEL_BSP_SCHEDULE_DELAY',
-    type: 'integer',
-    default: '5000',
-    min: 0,
-    description: 'Milliseconds between two batch exports.',
-  },
-  {
-    key: 'OTEL_BSP_EXPORT_TIMEOUT',
-    type: 'integer',
-    default: '30000',
-    min: 1,
-    description: 'Milliseconds a batch export may take before it is abandoned.',
-  },
-  {
-    key: 'OTEL_BSP_MAX_QUEUE_SIZE',
-    type: 'integer',
-    default: '2048',
-    min: 1,
-    description: 'Spans held in memory waiting for export. Past this, new spans are dropped (and counted), never queued.',
-  },
-  {
-    key: 'OTEL_BSP_MAX_EXPORT_BATCH_SIZE',
-    type: 'integer',
-    default: '512',
-    min: 1,
-    description: 'Spans per export request. Must not exceed `OTEL_BSP_MAX_QUEUE_SIZE`.',
-  },
-  {
-    key: 'OTEL_PROPAGATORS',
-    type: 'list',
-    default: 'tracecontext,baggage',
-    allowed: ['tracecontext', 'baggage', 'b3', 'b3multi', 'jaeger', 'none'],
-    description: 'Context propagation formats, injected and extracted in this order.',
-  },
-  {
-    key: 'OTEL_TRACES_SAMPLER',
-    type: 'enum',
-    default: 'parentbased_always_on',
-    allowed: [
-      'always_on',
-      'always_off',
-      'traceidratio',
-      'parentbased_always_on',
-      'parentbased_always_off',
-      'parentbased_traceidratio',
-    ],
-    description: 'Head sampler, with its spec meaning.',
-  },
-  {
-    key: 'OTEL_TRACES_SAMPLER_ARG',
-    type: 'ratio',
-    default: '1',
-    description: 'The sampling rate for the `*traceidratio` samplers: a number from 0 to 1.',
-  },
-  {
-    key: 'OTEL_NODE_ENABLED_INSTRUMENTATIONS',
-    type: 'list',
-    default: INSTRUMENTATION_NAMES.join(','),
-    allowed: INSTRUMENTATION_NAMES,
-    description: 'Instrumentations to load, by short name. Unset means all of them.',
-  },
-  {
-    key: 'OTEL_NODE_DISABLED_INSTRUMENTATIONS',
-    type: 'list',
-    default: '',
-    allowed: INSTRUMENTATION_NAMES,
-    description: 'Instrumentations not to load, by short name. Wins over `OTEL_NODE_ENABLED_INSTRUMENTATIONS`.',
-  },
-  {
-    key: 'OTEL_LOG_LEVEL',
-    type: 'enum',
-    default: 'info',
-    allowed: ['none', 'error', 'warn', 'info', 'debug', 'verbose', 'all'],
-    description:
-      "Level of the bootstrap's and the SDK's own diagnostics, written to stderr. Repeated warnings (such as a " +
-      'collector that is down) are printed at most once a minute.',
-  },
-  {
-    key: 'OTEL_BOOTSTRAP_SHUTDOWN_TIMEOUT',
-    type: 'integer',
-    default: '5000',
-    min: 0,
-    description:
-      'Milliseconds the bootstrap waits for pending spans to flush on SIGTERM, SIGINT or `beforeExit` before it lets ' +
-      'the process end.',
-  },
-];
+export { CONFIG_ROWS };
+export type { ConfigRow, ConfigType, InstrumentationName } from './config-table';
 
 /** The resolved configuration the rest of the bootstrap works from. */
 export interface BootstrapConfig {
@@ -389,7 +178,8 @@ export function parseKeyValues(value: string): Record<string, string> | ParseErr
     try {
       const key = decodeURIComponent(pair.slice(0, eq).trim());
       const val = decodeURIComponent(pair.slice(eq + 1).trim());
-      if (key === '' || /[\u0000-\u001f\u007f]/.test(key + val)) return new ParseError('comma-separated key=value pairs');
+      if (key === '' || /[\u0000-\u001f\u007f]/.test(key + val))
+        return new ParseError('comma-separated key=value pairs');
       result[key] = val;
     } catch {
       return new ParseError('comma-separated key=value pairs with valid percent-encoding');
@@ -402,7 +192,7 @@ function assemble(values: Map<string, unknown>, warnings: ConfigWarning[]): Boot
   const get = <T>(key: string) => values.get(key) as T;
   const enabled = get<InstrumentationName[]>('OTEL_NODE_ENABLED_INSTRUMENTATIONS');
   const disabled = new Set(get<InstrumentationName[]>('OTEL_NODE_DISABLED_INSTRUMENTATIONS'));
-  let maxQueueSize = get<number>('OTEL_BSP_MAX_QUEUE_SIZE');
+  const maxQueueSize = get<number>('OTEL_BSP_MAX_QUEUE_SIZE');
   let maxExportBatchSize = get<number>('OTEL_BSP_MAX_EXPORT_BATCH_SIZE');
   if (maxExportBatchSize > maxQueueSize) {
     warnings.push({
@@ -453,7 +243,6 @@ function describeAllowed(row: ConfigRow): string {
 
 /** Keeps a hostile value from writing control characters or megabytes into the app's log. */
 function printable(value: string): string {
-  // eslint-disable-next-line no-control-regex
   const escaped = value.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
   return escaped.length > 200 ? `${escaped.slice(0, 200)}…` : escaped;
 }

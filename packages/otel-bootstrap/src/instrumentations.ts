@@ -7,15 +7,18 @@ import type { InstrumentationName } from './config';
  */
 const FACTORIES: Readonly<Record<InstrumentationName, () => Instrumentation>> = {
   http: () => {
-    const { HttpInstrumentation } = require('@opentelemetry/instrumentation-http') as typeof import('@opentelemetry/instrumentation-http');
+    const { HttpInstrumentation } =
+      require('@opentelemetry/instrumentation-http') as typeof import('@opentelemetry/instrumentation-http');
     return new HttpInstrumentation();
   },
   undici: () => {
-    const { UndiciInstrumentation } = require('@opentelemetry/instrumentation-undici') as typeof import('@opentelemetry/instrumentation-undici');
+    const { UndiciInstrumentation } =
+      require('@opentelemetry/instrumentation-undici') as typeof import('@opentelemetry/instrumentation-undici');
     return new UndiciInstrumentation();
   },
   express: () => {
-    const { ExpressInstrumentation } = require('@opentelemetry/instrumentation-express') as typeof import('@opentelemetry/instrumentation-express');
+    const { ExpressInstrumentation } =
+      require('@opentelemetry/instrumentation-express') as typeof import('@opentelemetry/instrumentation-express');
     return new ExpressInstrumentation();
   },
   fastify: () => {
@@ -26,28 +29,34 @@ const FACTORIES: Readonly<Record<InstrumentationName, () => Instrumentation>> = 
     return new FastifyOtelInstrumentation({ registerOnInitialization: true });
   },
   pg: () => {
-    const { PgInstrumentation } = require('@opentelemetry/instrumentation-pg') as typeof import('@opentelemetry/instrumentation-pg');
+    const { PgInstrumentation } =
+      require('@opentelemetry/instrumentation-pg') as typeof import('@opentelemetry/instrumentation-pg');
     return new PgInstrumentation();
   },
   ioredis: () => {
-    const { IORedisInstrumentation } = require('@opentelemetry/instrumentation-ioredis') as typeof import('@opentelemetry/instrumentation-ioredis');
+    const { IORedisInstrumentation } =
+      require('@opentelemetry/instrumentation-ioredis') as typeof import('@opentelemetry/instrumentation-ioredis');
     return new IORedisInstrumentation();
   },
   redis: () => {
-    const { RedisInstrumentation } = require('@opentelemetry/instrumentation-redis') as typeof import('@opentelemetry/instrumentation-redis');
+    const { RedisInstrumentation } =
+      require('@opentelemetry/instrumentation-redis') as typeof import('@opentelemetry/instrumentation-redis');
     return new RedisInstrumentation();
   },
   amqplib: () => {
-    const { AmqplibInstrumentation } = require('@opentelemetry/instrumentation-amqplib') as typeof import('@opentelemetry/instrumentation-amqplib');
+    const { AmqplibInstrumentation } =
+      require('@opentelemetry/instrumentation-amqplib') as typeof import('@opentelemetry/instrumentation-amqplib');
     return new AmqplibInstrumentation();
   },
   pino: () => {
-    const { PinoInstrumentation } = require('@opentelemetry/instrumentation-pino') as typeof import('@opentelemetry/instrumentation-pino');
+    const { PinoInstrumentation } =
+      require('@opentelemetry/instrumentation-pino') as typeof import('@opentelemetry/instrumentation-pino');
     // Trace ids go into the app's own log records; there is no OTel logs pipeline to send records to.
     return new PinoInstrumentation({ disableLogSending: true });
   },
   winston: () => {
-    const { WinstonInstrumentation } = require('@opentelemetry/instrumentation-winston') as typeof import('@opentelemetry/instrumentation-winston');
+    const { WinstonInstrumentation } =
+      require('@opentelemetry/instrumentation-winston') as typeof import('@opentelemetry/instrumentation-winston');
     return new WinstonInstrumentation({ disableLogSending: true });
   },
 };

@@ -13,7 +13,9 @@ if (isMainThread && !isSdkDisabled()) {
     await registerLoaderHook();
     (require('./start.js') as typeof import('./start.js')).start();
   } catch (error) {
-    process.stderr.write(`[otel-bootstrap] error: tracing could not start, the app runs without it: ${String(error)}\n`);
+    process.stderr.write(
+      `[otel-bootstrap] error: tracing could not start, the app runs without it: ${String(error)}\n`,
+    );
   }
 }
 

@@ -11,6 +11,8 @@ if (isMainThread && !isSdkDisabled()) {
   try {
     (require('./start') as typeof import('./start')).start();
   } catch (error) {
-    process.stderr.write(`[otel-bootstrap] error: tracing could not start, the app runs without it: ${String(error)}\n`);
+    process.stderr.write(
+      `[otel-bootstrap] error: tracing could not start, the app runs without it: ${String(error)}\n`,
+    );
   }
 }

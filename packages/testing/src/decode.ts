@@ -95,7 +95,10 @@ function toSpan(span: Obj, resource: Record<string, unknown>, scope: { name: str
       code: String(status.code ?? 'STATUS_CODE_UNSET').replace(/^STATUS_CODE_/, '') as 'UNSET' | 'OK' | 'ERROR',
       message: String(status.message ?? ''),
     },
-    events: (span.events as Obj[]).map((e) => ({ name: String(e.name), attributes: attributesOf(e.attributes as Obj[]) })),
+    events: (span.events as Obj[]).map((e) => ({
+      name: String(e.name),
+      attributes: attributesOf(e.attributes as Obj[]),
+    })),
     links: (span.links as Obj[]).map((l) => ({ traceId: hex(l.traceId), spanId: hex(l.spanId) })),
     resource,
     scope,

@@ -3,7 +3,6 @@
  * OpenTelemetry JS project. The current SDK encodes by hand and ships no decoder, so the test receiver uses this
  * generated schema to decode both encodings the same way.
  */
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const root = require('@opentelemetry/otlp-proto-exporter-base/build/src/generated/root.js') as OtlpRoot;
 
 /** The part of the generated protobufjs API we use. */

@@ -52,7 +52,9 @@ export class RunningFixture {
       };
       const onExit = () => {
         cleanup();
-        reject(new Error(`fixture exited before printing ${pattern}\nstdout:\n${this.stdout}\nstderr:\n${this.stderr}`));
+        reject(
+          new Error(`fixture exited before printing ${pattern}\nstdout:\n${this.stdout}\nstderr:\n${this.stderr}`),
+        );
       };
       const timer = setTimeout(() => {
         cleanup();

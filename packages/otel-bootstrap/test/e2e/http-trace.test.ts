@@ -15,7 +15,7 @@ describe.each([
     await receiver.stop();
   });
 
-  it('parents B\'s SERVER span to A\'s CLIENT span, itself a child of A\'s SERVER span', async () => {
+  it("parents B's SERVER span to A's CLIENT span, itself a child of A's SERVER span", async () => {
     const env = { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_BSP_SCHEDULE_DELAY: '50' };
     const b = startFixture({ script: fixture(script), env: { ...env, OTEL_SERVICE_NAME: 'svc-b' } });
     running.push(b);

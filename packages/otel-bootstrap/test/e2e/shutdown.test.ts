@@ -37,13 +37,16 @@ describe('shutdown', () => {
   });
 
   it('exits with 130 on SIGINT', async () => {
-    const service = startFixture({ script: fixture('http-service.js'), env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url } });
+    const service = startFixture({
+      script: fixture('http-service.js'),
+      env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url },
+    });
     await service.waitForLine(/listening (\d+)/);
     service.kill('SIGINT');
     expect((await service.exited).code).toBe(130);
   });
 
-  it("leaves exiting to an app that handles SIGTERM itself, and still flushes", async () => {
+  it('leaves exiting to an app that handles SIGTERM itself, and still flushes', async () => {
     const service = startFixture({
       script: fixture('graceful-service.js'),
       env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url },

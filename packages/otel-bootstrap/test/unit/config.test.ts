@@ -1,0 +1,166 @@
+import { CONFIG_ROWS, readConfig } from '../../src/config';
+import type { ConfigRow } from '../../src/config';
+
+/** A valid non-default value and an invalid value for every row, by type. */
+function samples(row: ConfigRow): { valid: string; invalid: string | undefined } {
+  switch (row.type) {
+    case 'boolean':
+      return { valid: row.default === 'true' ? 'false' : 'true', invalid: 'yes' };
+    case 'integer':
+      return { valid: '1234', invalid: '12ms' };
+    case 'ratio':
+      return { valid: '0.25', invalid: '1.5' };
+    case 'url':
+      return { valid: 'https://collector.example:4318', invalid: 'collector:4318' };
+    case 'keyvalue':
+      return { valid: 'a=1,b=two%20words', invalid: 'novalue' };
+    case 'enum':
+    case 'list':
+      return { valid: row.allowed?.at(-1) ?? '', invalid: 'nonsense' };
+    case 'string':
+      return { valid: 'some-value', invalid: undefined };
+  }
+}
+
+describe('the configuration table', () => {
+  it('has one row per key, each documented', () => {
+    const keys = CONFIG_ROWS.map((r) => r.key);
+    expect(new Set(keys).size).toBe(keys.length);
+    for (const row of CONFIG_ROWS) expect(row.description.length).toBeGreaterThan(10);
+  });
+
+  it('gives no warning for an empty environment', () => {
+    expect(readConfig({}).warnings).toEqual([]);
+  });
+
+  it.each(CONFIG_ROWS.map((row) => [row.key, row] as const))('%s: a valid value gives no warning', (key, row) => {
+    const { warnings } = readConfig({ [key]: samples(row).valid });
+    expect(warnings).toEqual([]);
+  });
+
+  it.each(CONFIG_ROWS.filter((row) => samples(row).invalid !== undefined).map((row) => [row.key, row] as const))(
+    '%s: an invalid value gives one warning naming the variable, the value, the expectation and the fallback',
+    (key, row) => {
+      const invalid = samples(row).invalid as string;
+      const { warnings } = readConfig({ [key]: invalid });
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0].key).toBe(key);
+      const message = warnings[0].message;
+      expect(message).toContain(row.secret ? `${key}="<masked>"` : `${key}="${invalid}"`);
+      expect(message).toMatch(/is invalid: expected \S/);
+      expect(message).toMatch(row.default === undefined ? /leaving it unset\.$/ : /using the default "[^"]*"\.$/);
+    },
+  );
+});
+
+describe('readConfig', () => {
+  it('resolves the documented defaults', () => {
+    const { config } = readConfig({});
+    expect(config).toMatchObject({
+      sdkDisabled: false,
+      tracesUrl: 'http://localhost:4318/v1/traces',
+      exportProtocol: 'http/protobuf',
+      propagators: ['tracecontext', 'baggage'],
+      sampler: 'parentbased_always_on',
+      samplerArg: 1,
+      shutdownTimeoutMs: 5000,
+      bsp: { scheduledDelayMillis: 5000, exportTimeoutMillis: 30000, maxQueueSize: 2048, maxExportBatchSize: 512 },
+    });
+    expect(config.instrumentations).toEqual([
+      'http',
+      'undici',
+      'express',
+      'fastify',
+      'pg',
+      'ioredis',
+      'redis',
+      'amqplib',
+      'pino',
+      'winston',
+    ]);
+  });
+
+  it.each([
+    ['http://collector:4318', 'http://collector:4318/v1/traces'],
+    ['http://collector:4318/', 'http://collector:4318/v1/traces'],
+    ['https://gw.example/otlp', 'https://gw.example/otlp/v1/traces'],
+  ])('appends /v1/traces to OTEL_EXPORTER_OTLP_ENDPOINT=%s', (endpoint, url) => {
+    expect(readConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: endpoint }).config.tracesUrl).toBe(url);
+  });
+
+  it('uses OTEL_EXPORTER_OTLP_TRACES_ENDPOINT as is', () => {
+    const { config } = readConfig({
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://a:4318',
+      OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://b:9999/custom',
+    });
+    expect(config.tracesUrl).toBe('http://b:9999/custom');
+  });
+
+  it('merges trace-specific headers over general ones, percent-decoding values', () => {
+    const { config } = readConfig({
+      OTEL_EXPORTER_OTLP_HEADERS: 'x-a=1,authorization=Basic%20abc',
+      OTEL_EXPORTER_OTLP_TRACES_HEADERS: 'x-a=2',
+    });
+    expect(config.exportHeaders).toEqual({ 'x-a': '2', authorization: 'Basic abc' });
+  });
+
+  it('never prints a malformed header value, which may hold a credential', () => {
+    const { warnings } = readConfig({ OTEL_EXPORTER_OTLP_HEADERS: 'authorization Bearer s3cr3t' });
+    expect(warnings[0].message).not.toContain('s3cr3t');
+    expect(warnings[0].message).toContain('<masked>');
+  });
+
+  it('prefers the trace-specific protocol', () => {
+    const { config } = readConfig({
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
+      OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'http/json',
+    });
+    expect(config.exportProtocol).toBe('http/json');
+  });
+
+  it('lets disabled instrumentations win over enabled ones', () => {
+    const { config } = readConfig({
+      OTEL_NODE_ENABLED_INSTRUMENTATIONS: 'http,pg,redis',
+      OTEL_NODE_DISABLED_INSTRUMENTATIONS: 'pg',
+    });
+    expect(config.instrumentations).toEqual(['http', 'redis']);
+  });
+
+  it('keeps the known entries of a partly wrong list and warns about the rest', () => {
+    const { config, warnings } = readConfig({ OTEL_PROPAGATORS: 'tracecontext,xray,baggage' });
+    expect(config.propagators).toEqual(['tracecontext', 'baggage']);
+    expect(warnings.map((w) => w.message)).toEqual([
+      expect.stringContaining('OTEL_PROPAGATORS="tracecontext,xray,baggage" has unknown entries "xray"'),
+    ]);
+  });
+
+  it('treats OTEL_PROPAGATORS=none as no propagation', () => {
+    expect(readConfig({ OTEL_PROPAGATORS: 'none' }).config.propagators).toEqual([]);
+  });
+
+  it('caps the batch size at the queue size, with a warning', () => {
+    const { config, warnings } = readConfig({ OTEL_BSP_MAX_QUEUE_SIZE: '100', OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '500' });
+    expect(config.bsp.maxExportBatchSize).toBe(100);
+    expect(warnings).toHaveLength(1);
+  });
+
+  it('escapes control characters and truncates huge values in warnings', () => {
+    const { warnings } = readConfig({ OTEL_LOG_LEVEL: `loud\n[fake] ${'x'.repeat(10_000)}` });
+    expect(warnings[0].message).not.toContain('\n');
+    expect(warnings[0].message).toContain('\\x0a');
+    expect(warnings[0].message.length).toBeLessThan(500);
+  });
+
+  it('takes the environment from OTEL_BOOTSTRAP_ENVIRONMENT, then NODE_ENV', () => {
+    expect(readConfig({ NODE_ENV: 'production' }).config.environment).toBe('production');
+    expect(readConfig({ NODE_ENV: 'production', OTEL_BOOTSTRAP_ENVIRONMENT: 'eu-prod' }).config.environment).toBe(
+      'eu-prod',
+    );
+  });
+
+  it('reads sampler names case-insensitively', () => {
+    expect(readConfig({ OTEL_TRACES_SAMPLER: 'ParentBased_TraceIdRatio' }).config.sampler).toBe(
+      'parentbased_traceidratio',
+    );
+  });
+});

@@ -1,0 +1,33 @@
+import { RateLimitedConsoleLogger } from '../../src/diagnostics';
+
+describe('RateLimitedConsoleLogger', () => {
+  it('prints a repeated message once a minute, with the count of what it held back', () => {
+    const lines: string[] = [];
+    let now = 0;
+    const logger = new RateLimitedConsoleLogger(
+      (line) => lines.push(line),
+      () => now,
+    );
+    for (let i = 0; i < 30; i++) {
+      logger.warn(`export failed: connect ECONNREFUSED 127.0.0.1:${4000 + i}`);
+      now += 1000;
+    }
+    expect(lines).toHaveLength(1);
+    now += 60_000;
+    logger.warn('export failed: connect ECONNREFUSED 127.0.0.1:4318');
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toMatch(/\(29 similar messages in the last minute\)$/);
+  });
+
+  it('prints different messages independently', () => {
+    const lines: string[] = [];
+    const logger = new RateLimitedConsoleLogger(
+      (line) => lines.push(line),
+      () => 0,
+    );
+    logger.warn('one');
+    logger.warn('two');
+    logger.error('one');
+    expect(lines).toEqual(['[otel-bootstrap] warn: one', '[otel-bootstrap] warn: two', '[otel-bootstrap] error: one']);
+  });
+});
