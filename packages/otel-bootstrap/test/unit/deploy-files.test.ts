@@ -1,0 +1,68 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+
+// There is no container engine on the build machines, so the compose file and Jaeger's config are tested as files.
+const repo = join(__dirname, '../../../..');
+const load = (file: string) => parse(readFileSync(join(repo, file), 'utf8')) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+describe('docker-compose.yml', () => {
+  const compose = load('docker-compose.yml');
+
+  it('runs a pinned Jaeger v2 image, 2.20.0 or later', () => {
+    const image = String(compose.services.jaeger.image);
+    const version = /^cr\.jaegertracing\.io\/jaegertracing\/jaeger:(\d+)\.(\d+)\.(\d+)$/.exec(image);
+    expect(version).not.toBeNull();
+    const [major, minor] = [Number(version?.[1]), Number(version?.[2])];
+    expect(major > 2 || (major === 2 && minor >= 20)).toBe(true);
+  });
+
+  it('publishes the UI and both OTLP ports', () => {
+    const ports = (compose.services.jaeger.ports as string[]).map((p) => p.split(':')[0]);
+    expect(ports).toEqual(expect.arrayContaining(['16686', '4317', '4318']));
+  });
+
+  it('health-checks Jaeger with BusyBox wget on the healthcheckv2 port', () => {
+    expect(compose.services.jaeger.healthcheck.test.join(' ')).toContain('http://localhost:13133/status');
+  });
+
+  it('mounts the Jaeger config it passes with --config', () => {
+    const { command, volumes } = compose.services.jaeger;
+    const configPath = command[command.indexOf('--config') + 1];
+    expect(volumes).toContain(`./jaeger/config.yaml:${configPath}:ro`);
+  });
+});
+
+describe('jaeger/config.yaml', () => {
+  const config = load('jaeger/config.yaml');
+
+  it('binds every listener to 0.0.0.0, since the defaults are unreachable from other containers', () => {
+    const endpoints: string[] = [];
+    const collect = (node: unknown) => {
+      if (!node || typeof node !== 'object') return;
+      for (const [key, value] of Object.entries(node)) {
+        if (key === 'endpoint' && typeof value === 'string') endpoints.push(value);
+        else collect(value);
+      }
+    };
+    collect(config.receivers);
+    collect(config.extensions);
+    expect(endpoints.length).toBeGreaterThanOrEqual(5);
+    for (const endpoint of endpoints) expect(endpoint).toMatch(/^0\.0\.0\.0:\d+$/);
+  });
+
+  it('references only defined receivers, processors, exporters and extensions', () => {
+    for (const name of config.service.extensions) expect(config.extensions).toHaveProperty([name]);
+    for (const pipeline of Object.values(config.service.pipelines) as Record<string, string[]>[]) {
+      for (const name of pipeline.receivers) expect(config.receivers).toHaveProperty([name]);
+      for (const name of pipeline.processors ?? []) expect(config.processors).toHaveProperty([name]);
+      for (const name of pipeline.exporters) expect(config.exporters).toHaveProperty([name]);
+    }
+  });
+
+  it('stores traces in a defined backend with a cap', () => {
+    const backend = config.extensions.jaeger_query.storage.traces;
+    expect(config.exporters.jaeger_storage_exporter.trace_storage).toBe(backend);
+    expect(config.extensions.jaeger_storage.backends[backend].memory.max_traces).toBeGreaterThan(0);
+  });
+});
