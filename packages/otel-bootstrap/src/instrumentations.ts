@@ -1,5 +1,8 @@
 import type { Instrumentation } from '@opentelemetry/instrumentation';
+import { onConsume, onPublish } from './amqp-attributes';
 import type { InstrumentationName } from './config';
+import { redisStatement } from './redaction/redis-statement';
+import { scrubSqlLiterals } from './redaction/sql-literals';
 
 /**
  * One factory per supported library. Each requires its instrumentation package only when that instrumentation is
@@ -31,22 +34,25 @@ const FACTORIES: Readonly<Record<InstrumentationName, () => Instrumentation>> = 
   pg: () => {
     const { PgInstrumentation } =
       require('@opentelemetry/instrumentation-pg') as typeof import('@opentelemetry/instrumentation-pg');
-    return new PgInstrumentation();
+    return new PgInstrumentation({
+      // Upstream exports the query text as the app wrote it; ours never carries inlined literal values.
+      requestHook: (span, { query }) => span.setAttribute('db.query.text', scrubSqlLiterals(query.text)),
+    });
   },
   ioredis: () => {
     const { IORedisInstrumentation } =
       require('@opentelemetry/instrumentation-ioredis') as typeof import('@opentelemetry/instrumentation-ioredis');
-    return new IORedisInstrumentation();
+    return new IORedisInstrumentation({ dbStatementSerializer: redisStatement });
   },
   redis: () => {
     const { RedisInstrumentation } =
       require('@opentelemetry/instrumentation-redis') as typeof import('@opentelemetry/instrumentation-redis');
-    return new RedisInstrumentation();
+    return new RedisInstrumentation({ dbStatementSerializer: redisStatement });
   },
   amqplib: () => {
     const { AmqplibInstrumentation } =
       require('@opentelemetry/instrumentation-amqplib') as typeof import('@opentelemetry/instrumentation-amqplib');
-    return new AmqplibInstrumentation();
+    return new AmqplibInstrumentation({ publishHook: onPublish, consumeHook: onConsume });
   },
   pino: () => {
     const { PinoInstrumentation } =

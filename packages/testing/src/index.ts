@@ -6,3 +6,5 @@ export { buildTrees, renderTrees, treeShape } from './span-tree';
 export type { SpanNode } from './span-tree';
 export { runFixture, startFixture, RunningFixture } from './run-fixture';
 export type { FixtureExit, FixtureOptions, LoadMode } from './run-fixture';
+export { describeWithServices, serviceUrl } from './services';
+export type { ServiceName } from './services';

@@ -1,0 +1,23 @@
+import { scrubSqlLiterals } from '../../src/redaction/sql-literals';
+
+describe('scrubSqlLiterals', () => {
+  it.each([
+    [
+      "SELECT * FROM accounts WHERE email = 'alice@example.com' AND number = 12345",
+      'SELECT * FROM accounts WHERE email = ? AND number = ?',
+    ],
+    ['SELECT $1::int AS n', 'SELECT $1::int AS n'],
+    ["INSERT INTO t (a, b) VALUES ('it''s', -3.5e2)", 'INSERT INTO t (a, b) VALUES (?, -?)'],
+    ['SELECT * FROM t1 WHERE id IN (1, 2, 3)', 'SELECT * FROM t1 WHERE id IN (?, ?, ?)'],
+    ['SELECT "col 1", "a""b" FROM "t 2"', 'SELECT "col 1", "a""b" FROM "t 2"'],
+    ["SELECT E'a\\'b', 'C:\\' FROM t", 'SELECT ?, ? FROM t'],
+    ["SELECT x'DEADBEEF', b'0101'", 'SELECT ?, ?'],
+    ['SELECT $$secret body$$, $tag$also $$ secret$tag$', 'SELECT ?, ?'],
+    ["SELECT 1 -- card 4111111111111111\nFROM t /* user 'bob' */", 'SELECT ? \nFROM t '],
+    ['SELECT 0xFF, .5, 3.', 'SELECT ?, ?, ?'],
+    ['SELECT s.col2 FROM schema1.t3 s LIMIT 10', 'SELECT s.col2 FROM schema1.t3 s LIMIT ?'],
+    ["SELECT 'unterminated", 'SELECT ?'],
+  ])('%j -> %j', (sql, expected) => {
+    expect(scrubSqlLiterals(sql)).toBe(expected);
+  });
+});
