@@ -12,7 +12,12 @@ export function scrubSqlLiterals(sql: string): string {
   while (i < sql.length) {
     const c = sql[i];
     const next = sql[i + 1];
-    if (c === "'" || ((c === 'E' || c === 'e' || c === 'X' || c === 'x' || c === 'B' || c === 'b') && next === "'" && !isWordChar(sql[i - 1]))) {
+    if (
+      c === "'" ||
+      ((c === 'E' || c === 'e' || c === 'X' || c === 'x' || c === 'B' || c === 'b') &&
+        next === "'" &&
+        !isWordChar(sql[i - 1]))
+    ) {
       const escapeString = c === 'E' || c === 'e';
       i = skipQuoted(sql, c === "'" ? i : i + 1, "'", escapeString);
       out += '?';
@@ -59,7 +64,8 @@ function skipQuoted(sql: string, start: number, quote: string, backslashEscapes:
     if (sql[i] === '\\' && backslashEscapes) {
       i += 2;
     } else if (sql[i] === quote) {
-      if (sql[i + 1] === quote) i += 2; // '' is an escaped quote inside the literal
+      if (sql[i + 1] === quote)
+        i += 2; // '' is an escaped quote inside the literal
       else return i + 1;
     } else {
       i++;
