@@ -6,16 +6,29 @@ export interface SpanNode {
   readonly children: SpanNode[];
 }
 
+/** Which spans to leave out of a tree; their children move up to the nearest ancestor that is kept. */
+export type HideSpan = (span: ReceivedSpan) => boolean;
+
 /**
  * Arranges spans into trees by parent id. A span whose parent was not received becomes a root, so a broken trace
  * shows up as more than one root rather than vanishing.
  */
-export function buildTrees(spans: readonly ReceivedSpan[]): SpanNode[] {
+export function buildTrees(spans: readonly ReceivedSpan[], hide: HideSpan = () => false): SpanNode[] {
+  const all = new Map(spans.map((span) => [span.spanId, span]));
   const nodes = new Map<string, SpanNode>();
-  for (const span of spans) nodes.set(span.spanId, { span, children: [] });
+  for (const span of spans) if (!hide(span)) nodes.set(span.spanId, { span, children: [] });
+  const visibleAncestor = (span: ReceivedSpan): SpanNode | undefined => {
+    let parentId = span.parentSpanId;
+    while (parentId) {
+      const node = nodes.get(parentId);
+      if (node) return node;
+      parentId = all.get(parentId)?.parentSpanId ?? '';
+    }
+    return undefined;
+  };
   const roots: SpanNode[] = [];
   for (const node of nodes.values()) {
-    const parent = node.span.parentSpanId ? nodes.get(node.span.parentSpanId) : undefined;
+    const parent = visibleAncestor(node.span);
     (parent ? parent.children : roots).push(node);
   }
   const byStart = (a: SpanNode, b: SpanNode) => (a.span.startTimeUnixNano < b.span.startTimeUnixNano ? -1 : 1);
@@ -40,6 +53,6 @@ export function renderTrees(roots: readonly SpanNode[]): string {
 }
 
 /** The tree shape only (`service: name [KIND]` lines), for exact comparison in assertions. */
-export function treeShape(spans: readonly ReceivedSpan[]): string {
-  return renderTrees(buildTrees(spans)).replace(/ ! ERROR/g, '');
+export function treeShape(spans: readonly ReceivedSpan[], hide?: HideSpan): string {
+  return renderTrees(buildTrees(spans, hide)).replace(/ ! ERROR/g, '');
 }
