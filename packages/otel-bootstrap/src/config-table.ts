@@ -4,7 +4,7 @@
  */
 
 /** The kinds of value a row can hold. */
-export type ConfigType = 'boolean' | 'string' | 'enum' | 'list' | 'integer' | 'ratio' | 'url' | 'keyvalue';
+export type ConfigType = 'boolean' | 'string' | 'enum' | 'list' | 'integer' | 'url' | 'keyvalue' | 'duration';
 
 /** One environment variable the bootstrap reads. */
 export interface ConfigRow {
@@ -178,14 +178,72 @@ export const CONFIG_ROWS: readonly ConfigRow[] = [
       'parentbased_always_on',
       'parentbased_always_off',
       'parentbased_traceidratio',
+      'jaeger_remote',
+      'parentbased_jaeger_remote',
     ],
-    description: 'Head sampler, with its spec meaning.',
+    description:
+      'Head sampler, with its spec meaning. The ratio samplers use consistent probability sampling (the last 56 bits ' +
+      'of the trace id against a threshold, written as `ot=th:` in tracestate), so every service agrees on a trace.',
   },
   {
     key: 'OTEL_TRACES_SAMPLER_ARG',
-    type: 'ratio',
-    default: '1',
-    description: 'The sampling rate for the `*traceidratio` samplers: a number from 0 to 1.',
+    type: 'string',
+    default: undefined,
+    description:
+      'For the `*traceidratio` samplers, the sampling rate: a number from 0 to 1 (1 when unset). For the ' +
+      '`*jaeger_remote` samplers, `endpoint=URL,pollingIntervalMs=N,initialSamplingRate=R` (defaults ' +
+      '`http://localhost:5778/sampling`, 60000 and 0.001).',
+  },
+  {
+    key: 'OTEL_BOOTSTRAP_SAMPLING_RULES',
+    type: 'string',
+    default: undefined,
+    description:
+      'Per-endpoint ratios for root spans, first match wins, e.g. `GET /health*=0; /api/payments/**=1; ' +
+      'POST /api/orders=0.5`. Each rule is an optional method, a path glob (`*` one segment, `**` any depth, a ' +
+      'trailing `*` inside a segment) and `=ratio`, separated by `;` or `,`. Unmatched roots use the sampler ratio.',
+  },
+  {
+    key: 'OTEL_BOOTSTRAP_SAMPLING_RULES_FILE',
+    type: 'string',
+    default: undefined,
+    description:
+      'Path of a JSON rules file (see docs/sampling.md): matchers on span kind, attributes and service name, a rate ' +
+      'limit per rule, and the error, latency and buffer settings. Wins over the variables it also sets. An invalid ' +
+      'file is rejected with the line at fault, and the variables are used instead.',
+  },
+  {
+    key: 'OTEL_BOOTSTRAP_SAMPLE_ERRORS',
+    type: 'boolean',
+    default: 'true',
+    description:
+      'Keep every trace whose local part contains an error, whatever its ratio: unsampled spans are recorded in ' +
+      'memory and exported only if an error shows up (ERROR status, an HTTP server 5xx, or an exception event).',
+  },
+  {
+    key: 'OTEL_BOOTSTRAP_SAMPLE_SLOWER_THAN',
+    type: 'duration',
+    default: undefined,
+    description:
+      'Also keep every trace whose local root took longer than this, e.g. `2s` or `500ms`. Unset means latency ' +
+      'does not keep a trace.',
+  },
+  {
+    key: 'OTEL_BOOTSTRAP_TAIL_BUFFER_MAX_SPANS',
+    type: 'integer',
+    default: '20000',
+    min: 1,
+    description:
+      'Most unsampled spans held while their trace awaits a decision. Past it the oldest traces are dropped ' +
+      'undecided, counted and reported.',
+  },
+  {
+    key: 'OTEL_BOOTSTRAP_TAIL_BUFFER_TTL',
+    type: 'duration',
+    default: '30s',
+    description:
+      'Longest a trace waits for its last local span to end. Then it is decided with what it has: kept if an ' +
+      'error was seen, dropped otherwise.',
   },
   {
     key: 'OTEL_NODE_ENABLED_INSTRUMENTATIONS',

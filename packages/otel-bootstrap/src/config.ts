@@ -32,10 +32,25 @@ export interface BootstrapConfig {
   };
   readonly propagators: readonly string[];
   readonly sampler: string;
-  readonly samplerArg: number;
+  /** The ratio of the `*traceidratio` samplers (1 when unset). */
+  readonly samplerRatio: number;
+  /** The settings of the `*jaeger_remote` samplers. */
+  readonly jaegerRemote: JaegerRemoteSettings;
+  readonly samplingRules: string | undefined;
+  readonly samplingRulesFile: string | undefined;
+  readonly sampleErrors: boolean;
+  readonly sampleSlowerThanMs: number | undefined;
+  readonly tailBuffer: { readonly maxSpans: number; readonly ttlMs: number };
   readonly instrumentations: readonly InstrumentationName[];
   readonly logLevel: string;
   readonly shutdownTimeoutMs: number;
+}
+
+/** Where and how often the Jaeger remote sampler asks for its strategy. */
+export interface JaegerRemoteSettings {
+  readonly endpoint: string;
+  readonly pollingIntervalMs: number;
+  readonly initialSamplingRate: number;
 }
 
 /** A problem found while reading the environment. */
@@ -128,17 +143,12 @@ function parseValue(row: ConfigRow, value: string): unknown {
       }
       return Number(value);
     }
-    case 'ratio': {
-      const n = Number(value);
-      if (!/^\s*[\d.eE+-]+\s*$/.test(value) || !Number.isFinite(n) || n < 0 || n > 1) {
-        return new ParseError('a number from 0 to 1');
-      }
-      return n;
-    }
     case 'url':
       return parseUrl(value);
     case 'keyvalue':
       return parseKeyValues(value);
+    case 'duration':
+      return parseDuration(value) ?? new ParseError('a duration such as "500ms", "2s" or "1m"');
   }
 }
 
@@ -188,6 +198,15 @@ export function parseKeyValues(value: string): Record<string, string> | ParseErr
   return result;
 }
 
+const DURATION_UNITS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** "2s" → 2000, "500ms" → 500, "1.5m" → 90000, "250" → 250 (milliseconds). */
+export function parseDuration(value: string): number | undefined {
+  const match = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)?$/i.exec(value.trim());
+  if (!match) return undefined;
+  return Math.round(Number(match[1]) * DURATION_UNITS[(match[2] ?? 'ms').toLowerCase()]);
+}
+
 function assemble(values: Map<string, unknown>, warnings: ConfigWarning[]): BootstrapConfig {
   const get = <T>(key: string) => values.get(key) as T;
   const enabled = get<InstrumentationName[]>('OTEL_NODE_ENABLED_INSTRUMENTATIONS');
@@ -204,6 +223,9 @@ function assemble(values: Map<string, unknown>, warnings: ConfigWarning[]): Boot
     maxExportBatchSize = maxQueueSize;
   }
   const propagators = get<string[]>('OTEL_PROPAGATORS');
+  const sampler = get<string>('OTEL_TRACES_SAMPLER');
+  const samplerArg = get<string | undefined>('OTEL_TRACES_SAMPLER_ARG');
+  const isJaegerRemote = sampler.endsWith('jaeger_remote');
   return {
     sdkDisabled: get<boolean>('OTEL_SDK_DISABLED'),
     serviceName: get<string | undefined>('OTEL_SERVICE_NAME'),
@@ -224,12 +246,76 @@ function assemble(values: Map<string, unknown>, warnings: ConfigWarning[]): Boot
       maxExportBatchSize,
     },
     propagators: propagators.includes('none') ? [] : propagators,
-    sampler: get<string>('OTEL_TRACES_SAMPLER'),
-    samplerArg: get<number>('OTEL_TRACES_SAMPLER_ARG'),
+    sampler,
+    samplerRatio: isJaegerRemote ? 1 : samplerRatio(samplerArg, warnings),
+    jaegerRemote: jaegerRemoteSettings(isJaegerRemote ? samplerArg : undefined, warnings),
+    samplingRules: get<string | undefined>('OTEL_BOOTSTRAP_SAMPLING_RULES'),
+    samplingRulesFile: get<string | undefined>('OTEL_BOOTSTRAP_SAMPLING_RULES_FILE'),
+    sampleErrors: get<boolean>('OTEL_BOOTSTRAP_SAMPLE_ERRORS'),
+    sampleSlowerThanMs: get<number | undefined>('OTEL_BOOTSTRAP_SAMPLE_SLOWER_THAN'),
+    tailBuffer: {
+      maxSpans: get<number>('OTEL_BOOTSTRAP_TAIL_BUFFER_MAX_SPANS'),
+      ttlMs: get<number>('OTEL_BOOTSTRAP_TAIL_BUFFER_TTL'),
+    },
     instrumentations: enabled.filter((name) => !disabled.has(name)),
     logLevel: get<string>('OTEL_LOG_LEVEL'),
     shutdownTimeoutMs: get<number>('OTEL_BOOTSTRAP_SHUTDOWN_TIMEOUT'),
   };
+}
+
+/** OTEL_TRACES_SAMPLER_ARG as a ratio; 1 when unset, as the spec says for the ratio samplers. */
+function samplerRatio(arg: string | undefined, warnings: ConfigWarning[]): number {
+  if (arg === undefined) return 1;
+  const ratio = parseRatio(arg);
+  if (ratio !== undefined) return ratio;
+  warnings.push({
+    key: 'OTEL_TRACES_SAMPLER_ARG',
+    message: `OTEL_TRACES_SAMPLER_ARG="${printable(arg)}" is invalid: expected a number from 0 to 1; using 1.`,
+  });
+  return 1;
+}
+
+/** A number from 0 to 1, or undefined. */
+export function parseRatio(value: string): number | undefined {
+  const n = Number(value);
+  return /^\s*[\d.eE+-]+\s*$/.test(value) && Number.isFinite(n) && n >= 0 && n <= 1 ? n : undefined;
+}
+
+const JAEGER_REMOTE_DEFAULTS: JaegerRemoteSettings = {
+  endpoint: 'http://localhost:5778/sampling',
+  pollingIntervalMs: 60_000,
+  initialSamplingRate: 0.001,
+};
+
+/** The spec's `endpoint=...,pollingIntervalMs=...,initialSamplingRate=...`; each bad part warns and keeps its default. */
+function jaegerRemoteSettings(arg: string | undefined, warnings: ConfigWarning[]): JaegerRemoteSettings {
+  if (arg === undefined) return JAEGER_REMOTE_DEFAULTS;
+  const pairs = parseKeyValues(arg);
+  const bad = (what: string, fallback: unknown) =>
+    warnings.push({
+      key: 'OTEL_TRACES_SAMPLER_ARG',
+      message: `OTEL_TRACES_SAMPLER_ARG="${printable(arg)}" is invalid: expected ${what}; using ${String(fallback)}.`,
+    });
+  if (pairs instanceof ParseError) {
+    bad('endpoint=URL,pollingIntervalMs=N,initialSamplingRate=R', 'the defaults');
+    return JAEGER_REMOTE_DEFAULTS;
+  }
+  const settings = { ...JAEGER_REMOTE_DEFAULTS };
+  if (pairs.endpoint !== undefined) {
+    if (typeof parseUrl(pairs.endpoint) === 'string') settings.endpoint = pairs.endpoint;
+    else bad('endpoint to be an http:// URL', settings.endpoint);
+  }
+  if (pairs.pollingIntervalMs !== undefined) {
+    const ms = Number(pairs.pollingIntervalMs);
+    if (/^\d+$/.test(pairs.pollingIntervalMs) && ms >= 100) settings.pollingIntervalMs = ms;
+    else bad('pollingIntervalMs to be a whole number of at least 100', settings.pollingIntervalMs);
+  }
+  if (pairs.initialSamplingRate !== undefined) {
+    const rate = parseRatio(pairs.initialSamplingRate);
+    if (rate !== undefined) settings.initialSamplingRate = rate;
+    else bad('initialSamplingRate to be a number from 0 to 1', settings.initialSamplingRate);
+  }
+  return settings;
 }
 
 function tracesUrl(signalSpecific: string | undefined, base: string): string {

@@ -7,7 +7,8 @@ import { createInstrumentations } from './instrumentations';
 import { createOtlpExporter } from './processors/exporter';
 import { compositeOf, createPropagators } from './propagation/propagators';
 import { resourceAttributes, resourceDetectors } from './resource';
-import { samplerFromConfig } from './sampling/sampler-from-config';
+import { DeferredDecisionProcessor } from './processors/DeferredDecisionProcessor';
+import { createSampling } from './sampling/create-sampling';
 import { installShutdownHooks, withTimeout } from './shutdown';
 
 interface RunningSdk {
@@ -49,7 +50,12 @@ function startSdk(): RunningSdk | undefined {
   if (config.sdkDisabled) return undefined;
 
   // Export: OTLP/HTTP behind the stock batch processor, which drops (rather than queues) past its bound.
-  const processor = new BatchSpanProcessor({ exporter: createOtlpExporter(config), ...config.bsp });
+  const batch = new BatchSpanProcessor({ exporter: createOtlpExporter(config), ...config.bsp });
+
+  // Sampling: rules and ratios at the head; errors and slow traces kept after the fact, in front of the batch.
+  const attributes = resourceAttributes(config);
+  const sampling = createSampling(config, attributes['service.name']);
+  const processor = sampling.deferral ? new DeferredDecisionProcessor(batch, sampling.deferral) : batch;
 
   // Instrumentation: only the libraries we support, each loaded only when enabled.
   const instrumentations = createInstrumentations(config.instrumentations, (name, error) =>
@@ -60,10 +66,10 @@ function startSdk(): RunningSdk | undefined {
   const { startNodeSdk } = require('@opentelemetry/sdk-node') as typeof import('@opentelemetry/sdk-node');
   const sdk = startNodeSdk({
     logLevel: config.logLevel,
-    resourceAttributes: resourceAttributes(config),
+    resourceAttributes: attributes,
     resourceDetectors: resourceDetectors(config),
     propagators: config.propagators.length > 0 ? [compositeOf(createPropagators(config.propagators))] : [],
-    sampler: samplerFromConfig(config),
+    sampler: sampling.sampler,
     spanProcessors: [processor],
     metricReaders: [],
     logRecordProcessors: [],
@@ -73,6 +79,7 @@ function startSdk(): RunningSdk | undefined {
   // Diagnostics: the SDK installed a plain console logger; ours prints a repeated failure once a minute.
   installDiagLogger(config.logLevel);
   for (const warning of warnings) diag.warn(warning.message);
+  for (const warning of sampling.warnings) diag.warn(warning);
 
   // Shutdown: flush on SIGTERM, SIGINT and beforeExit without changing how the process ends.
   const removeHooks = installShutdownHooks(() => processor.forceFlush(), config.shutdownTimeoutMs);
@@ -81,6 +88,7 @@ function startSdk(): RunningSdk | undefined {
     flush: () => processor.forceFlush(),
     shutdown: async () => {
       removeHooks();
+      sampling.stop();
       await sdk.shutdown();
     },
   };

@@ -8,8 +8,8 @@ function samples(row: ConfigRow): { valid: string; invalid: string | undefined }
       return { valid: row.default === 'true' ? 'false' : 'true', invalid: 'yes' };
     case 'integer':
       return { valid: '1234', invalid: '12ms' };
-    case 'ratio':
-      return { valid: '0.25', invalid: '1.5' };
+    case 'duration':
+      return { valid: '1500ms', invalid: 'soon' };
     case 'url':
       return { valid: 'https://collector.example:4318', invalid: 'collector:4318' };
     case 'keyvalue':
@@ -18,7 +18,8 @@ function samples(row: ConfigRow): { valid: string; invalid: string | undefined }
     case 'list':
       return { valid: row.allowed?.at(-1) ?? '', invalid: 'nonsense' };
     case 'string':
-      return { valid: 'some-value', invalid: undefined };
+      // The sampler argument is a ratio for the default sampler; its invalid values are tested below.
+      return { valid: row.key === 'OTEL_TRACES_SAMPLER_ARG' ? '0.5' : 'some-value', invalid: undefined };
   }
 }
 
@@ -62,7 +63,15 @@ describe('readConfig', () => {
       exportProtocol: 'http/protobuf',
       propagators: ['tracecontext', 'baggage'],
       sampler: 'parentbased_always_on',
-      samplerArg: 1,
+      samplerRatio: 1,
+      sampleErrors: true,
+      sampleSlowerThanMs: undefined,
+      tailBuffer: { maxSpans: 20000, ttlMs: 30000 },
+      jaegerRemote: {
+        endpoint: 'http://localhost:5778/sampling',
+        pollingIntervalMs: 60000,
+        initialSamplingRate: 0.001,
+      },
       shutdownTimeoutMs: 5000,
       bsp: { scheduledDelayMillis: 5000, exportTimeoutMillis: 30000, maxQueueSize: 2048, maxExportBatchSize: 512 },
     });
@@ -162,5 +171,61 @@ describe('readConfig', () => {
     expect(readConfig({ OTEL_TRACES_SAMPLER: 'ParentBased_TraceIdRatio' }).config.sampler).toBe(
       'parentbased_traceidratio',
     );
+  });
+
+  it.each([
+    ['0.1', 0.1],
+    ['0', 0],
+    ['1', 1],
+  ])('reads OTEL_TRACES_SAMPLER_ARG=%s as the ratio', (arg, ratio) => {
+    const { config, warnings } = readConfig({
+      OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
+      OTEL_TRACES_SAMPLER_ARG: arg,
+    });
+    expect(config.samplerRatio).toBe(ratio);
+    expect(warnings).toEqual([]);
+  });
+
+  it.each([['1.5'], ['-0.1'], ['ten percent']])('warns about OTEL_TRACES_SAMPLER_ARG=%s and uses 1', (arg) => {
+    const { config, warnings } = readConfig({ OTEL_TRACES_SAMPLER: 'traceidratio', OTEL_TRACES_SAMPLER_ARG: arg });
+    expect(config.samplerRatio).toBe(1);
+    expect(warnings.map((w) => w.message)).toEqual([
+      `OTEL_TRACES_SAMPLER_ARG="${arg}" is invalid: expected a number from 0 to 1; using 1.`,
+    ]);
+  });
+
+  it('reads the jaeger_remote ARG format', () => {
+    const { config, warnings } = readConfig({
+      OTEL_TRACES_SAMPLER: 'parentbased_jaeger_remote',
+      OTEL_TRACES_SAMPLER_ARG: 'endpoint=http://jaeger:5778/sampling,pollingIntervalMs=5000,initialSamplingRate=0.25',
+    });
+    expect(warnings).toEqual([]);
+    expect(config.jaegerRemote).toEqual({
+      endpoint: 'http://jaeger:5778/sampling',
+      pollingIntervalMs: 5000,
+      initialSamplingRate: 0.25,
+    });
+  });
+
+  it('keeps the default of each bad jaeger_remote part, with a warning each', () => {
+    const { config, warnings } = readConfig({
+      OTEL_TRACES_SAMPLER: 'jaeger_remote',
+      OTEL_TRACES_SAMPLER_ARG: 'endpoint=jaeger:5778,pollingIntervalMs=fast,initialSamplingRate=0.5',
+    });
+    expect(config.jaegerRemote).toEqual({
+      endpoint: 'http://localhost:5778/sampling',
+      pollingIntervalMs: 60000,
+      initialSamplingRate: 0.5,
+    });
+    expect(warnings).toHaveLength(2);
+  });
+
+  it.each([
+    ['2s', 2000],
+    ['500ms', 500],
+    ['1.5m', 90000],
+    ['250', 250],
+  ])('reads OTEL_BOOTSTRAP_SAMPLE_SLOWER_THAN=%s as %d ms', (value, ms) => {
+    expect(readConfig({ OTEL_BOOTSTRAP_SAMPLE_SLOWER_THAN: value }).config.sampleSlowerThanMs).toBe(ms);
   });
 });

@@ -1,0 +1,126 @@
+import type { Attributes } from '@opentelemetry/api';
+import { AlwaysOffSampler } from '@opentelemetry/sdk-trace';
+import type { Sampler } from '@opentelemetry/sdk-trace';
+import {
+  createComposableAnnotatingSampler,
+  createComposableParentThresholdSampler,
+  createComposableProbabilitySampler,
+  createComposableRuleBasedSampler,
+  createCompositeSampler,
+} from '@opentelemetry/sampler-composite';
+import type { ComposableSampler } from '@opentelemetry/sampler-composite';
+import type { BootstrapConfig } from '../config';
+import type { DeferredDecisionOptions } from '../processors/DeferredDecisionProcessor';
+import { DeferringSampler } from './DeferringSampler';
+import { parseEndpointRules } from './endpoint-rules';
+import { JaegerRemoteSampler } from './JaegerRemoteSampler';
+import { RateLimitingSampler } from './RateLimitingSampler';
+import { endpointPredicate, fileRulePredicate } from './rule-predicates';
+import type { SpanPredicate } from './rule-predicates';
+import { loadRulesFile } from './rules-file';
+import type { RulesFile } from './rules-file';
+import { SAMPLING_RATIO, SAMPLING_REASON, SAMPLING_RULE } from './sampling-attributes';
+
+/** Everything sampling needs: the head sampler, the deferred decision (if any), and what went wrong reading it. */
+export interface Sampling {
+  readonly sampler: Sampler;
+  /** Settings for DeferredDecisionProcessor; undefined when nothing is ever decided after the fact. */
+  readonly deferral: Omit<DeferredDecisionOptions, 'now'> | undefined;
+  readonly warnings: readonly string[];
+  /** Stops background work (the Jaeger remote poller). */
+  stop(): void;
+}
+
+type Rule = [SpanPredicate, ComposableSampler];
+
+/**
+ * Builds sampling from the configuration:
+ * - roots: the first matching rule (from the rules file, else OTEL_BOOTSTRAP_SAMPLING_RULES), else the default ratio
+ *   (OTEL_TRACES_SAMPLER_ARG) or Jaeger's strategy;
+ * - children (for the `parentbased_*` samplers): the parent's decision;
+ * - ratios use consistent probability sampling, so every service and process agrees on a trace id;
+ * - with error or latency keeping on, what the head sampler drops is recorded and decided after the fact.
+ */
+export function createSampling(config: BootstrapConfig, serviceName: string): Sampling {
+  const warnings: string[] = [];
+  const file = readRulesFile(config.samplingRulesFile, warnings);
+  const kind = config.sampler.replace(/^parentbased_/, '');
+  if (kind === 'always_off') return { sampler: new AlwaysOffSampler(), deferral: undefined, warnings, stop() {} };
+
+  const remote = kind === 'jaeger_remote' ? new JaegerRemoteSampler(config.jaegerRemote, serviceName) : undefined;
+  const defaultRatio = file?.defaultRatio ?? (kind === 'traceidratio' ? config.samplerRatio : 1);
+  const fallback = remote ?? annotate(probability(defaultRatio), 'ratio', undefined, defaultRatio);
+  const rules = file ? fileRules(file, serviceName) : envRules(config.samplingRules, warnings);
+  const roots = rules.length > 0 ? ruleBased([...rules, [() => true, fallback]]) : fallback;
+  const head = createCompositeSampler(
+    config.sampler.startsWith('parentbased_') ? createComposableParentThresholdSampler(roots) : roots,
+  );
+
+  const keepErrors = file?.keepErrors ?? config.sampleErrors;
+  const slowerThanMs = file?.keepSlowerThanMs ?? config.sampleSlowerThanMs;
+  const deferral =
+    keepErrors || slowerThanMs !== undefined
+      ? {
+          keepErrors,
+          slowerThanMs,
+          maxSpans: file?.buffer?.maxSpans ?? config.tailBuffer.maxSpans,
+          ttlMs: file?.buffer?.ttlMs ?? config.tailBuffer.ttlMs,
+        }
+      : undefined;
+  return {
+    sampler: deferral ? new DeferringSampler(head) : head,
+    deferral,
+    warnings,
+    stop: () => remote?.stop(),
+  };
+}
+
+function readRulesFile(path: string | undefined, warnings: string[]): RulesFile | undefined {
+  if (!path) return undefined;
+  const result = loadRulesFile(path);
+  if ('file' in result) return result.file;
+  warnings.push(
+    `OTEL_BOOTSTRAP_SAMPLING_RULES_FILE is invalid: ${result.error}; using OTEL_BOOTSTRAP_SAMPLING_RULES and the ` +
+      'OTEL_BOOTSTRAP_SAMPLE_* variables instead.',
+  );
+  return undefined;
+}
+
+function envRules(value: string | undefined, warnings: string[]): Rule[] {
+  if (!value) return [];
+  const { rules, problems } = parseEndpointRules(value);
+  warnings.push(...problems);
+  return rules.map((rule) => [
+    endpointPredicate(rule),
+    annotate(probability(rule.ratio), 'rule', rule.text, rule.ratio),
+  ]);
+}
+
+function fileRules(file: RulesFile, serviceName: string): Rule[] {
+  return file.rules.flatMap((rule): Rule[] => {
+    const predicate = fileRulePredicate(rule.match, serviceName);
+    if (!predicate) return [];
+    const sampler = annotate(probability(rule.ratio), 'rule', rule.name, rule.ratio);
+    return [[predicate, rule.maxPerSecond ? new RateLimitingSampler(sampler, rule.maxPerSecond) : sampler]];
+  });
+}
+
+function probability(ratio: number): ComposableSampler {
+  return createComposableProbabilitySampler(ratio);
+}
+
+function annotate(sampler: ComposableSampler, reason: string, rule: string | undefined, ratio: number) {
+  const attributes: Attributes = { [SAMPLING_REASON]: reason, [SAMPLING_RATIO]: ratio };
+  if (rule !== undefined) attributes[SAMPLING_RULE] = rule;
+  return createComposableAnnotatingSampler(sampler, attributes);
+}
+
+/** Upstream's rule-based sampler, with predicates that look only at what a span has at its start. */
+function ruleBased(rules: Rule[]): ComposableSampler {
+  return createComposableRuleBasedSampler(
+    rules.map(([predicate, sampler]) => [
+      (_context, _traceId, spanName, spanKind, attributes) => predicate(spanName, spanKind, attributes),
+      sampler,
+    ]),
+  );
+}

@@ -1,0 +1,57 @@
+// Writes docs/configuration.md from the configuration table (packages/otel-bootstrap/src/config-table.ts, built).
+// Run `npm run docs:config` after changing a row; a unit test fails while the page and the table disagree.
+const { writeFileSync } = require('node:fs');
+const { join } = require('node:path');
+const { CONFIG_ROWS } = require('../packages/otel-bootstrap/dist/config-table.js');
+
+const intro = `# Configuration
+
+Everything is set through environment variables. One module, \`packages/otel-bootstrap/src/config.ts\`, reads them
+all, against the table in \`config-table.ts\`; this page has a section for each row of that table (it is generated
+from it by \`npm run docs:config\`), and a unit test fails when the two disagree.
+
+A bad value never stops your app. It gives one warning on stderr that names the variable, the value, what was
+expected and the fallback used, for example:
+
+\`\`\`
+[otel-bootstrap] warn: OTEL_BSP_SCHEDULE_DELAY="soon" is invalid: expected a whole number of at least 0; using the default "5000".
+\`\`\`
+
+Values of the header variables are never printed, since they usually carry credentials.
+
+The five variables most services set:
+
+| variable | example |
+|---|---|
+| \`OTEL_SERVICE_NAME\` | \`checkout\` |
+| \`OTEL_EXPORTER_OTLP_ENDPOINT\` | \`http://jaeger:4318\` |
+| \`OTEL_TRACES_SAMPLER\` | \`parentbased_traceidratio\` |
+| \`OTEL_TRACES_SAMPLER_ARG\` | \`0.1\` |
+| \`OTEL_RESOURCE_ATTRIBUTES\` | \`deployment.environment.name=prod\` |
+
+Sampling is explained in [sampling.md](sampling.md). Variables the upstream OTLP exporter reads by itself, and which
+we pass through untouched, are listed at the end.
+
+`;
+
+const outro = `## Read by the upstream exporter
+
+These are not rows of our table: \`@opentelemetry/exporter-trace-otlp-*\` reads them itself, and we do not change
+their meaning.
+
+- \`OTEL_EXPORTER_OTLP_CERTIFICATE\`, \`OTEL_EXPORTER_OTLP_CLIENT_KEY\`, \`OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE\`
+  (and their \`_TRACES_\` forms): TLS files for an https endpoint.
+- \`OTEL_EXPORTER_OTLP_COMPRESSION\` (and \`_TRACES_\`): \`gzip\` or \`none\`.
+`;
+
+const code = (value) => `\`${value}\``;
+const sections = CONFIG_ROWS.map((row) => {
+  const lines = [`## ${code(row.key)}`, '', row.description, '', `- Type: ${row.type}`];
+  const fallback = row.default === undefined ? 'unset' : row.default === '' ? 'empty' : code(row.default);
+  lines.push(`- Default: ${fallback}`);
+  if (row.allowed) lines.push(`- Allowed: ${row.allowed.map(code).join(', ')}`);
+  if (row.min !== undefined) lines.push(`- Minimum: ${row.min}`);
+  return `${lines.join('\n')}\n\n`;
+});
+
+writeFileSync(join(__dirname, '..', 'docs', 'configuration.md'), intro + sections.join('') + outro);
