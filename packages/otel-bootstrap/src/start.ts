@@ -8,11 +8,13 @@ import { createOtlpExporter } from './processors/exporter';
 import { compositeOf, createPropagators } from './propagation/propagators';
 import { resourceAttributes, resourceDetectors } from './resource';
 import { DeferredDecisionProcessor } from './processors/DeferredDecisionProcessor';
+import type { DeferredDecisionStats } from './processors/DeferredDecisionProcessor';
 import { createSampling } from './sampling/create-sampling';
 import { installShutdownHooks, withTimeout } from './shutdown';
 
 interface RunningSdk {
   readonly config: BootstrapConfig;
+  readonly deferred: DeferredDecisionProcessor | undefined;
   flush(): Promise<void>;
   shutdown(): Promise<void>;
 }
@@ -44,6 +46,14 @@ export async function shutdown(): Promise<void> {
   if (sdk) await withTimeout(sdk.shutdown(), sdk.config.shutdownTimeoutMs);
 }
 
+/**
+ * Counters of the error- and latency-aware buffer (traces pending, spans buffered, kept, dropped, evicted, expired),
+ * or undefined when tracing is off or nothing is decided after the fact.
+ */
+export function deferredDecisionStats(): DeferredDecisionStats | undefined {
+  return running?.deferred?.stats();
+}
+
 function startSdk(): RunningSdk | undefined {
   // Configuration: one read of the environment; warnings wait until our logger is installed.
   const { config, warnings } = readConfig();
@@ -55,7 +65,8 @@ function startSdk(): RunningSdk | undefined {
   // Sampling: rules and ratios at the head; errors and slow traces kept after the fact, in front of the batch.
   const attributes = resourceAttributes(config);
   const sampling = createSampling(config, attributes['service.name']);
-  const processor = sampling.deferral ? new DeferredDecisionProcessor(batch, sampling.deferral) : batch;
+  const deferred = sampling.deferral ? new DeferredDecisionProcessor(batch, sampling.deferral) : undefined;
+  const processor = deferred ?? batch;
 
   // Instrumentation: only the libraries we support, each loaded only when enabled.
   const instrumentations = createInstrumentations(config.instrumentations, (name, error) =>
@@ -85,6 +96,7 @@ function startSdk(): RunningSdk | undefined {
   const removeHooks = installShutdownHooks(() => processor.forceFlush(), config.shutdownTimeoutMs);
   return {
     config,
+    deferred,
     flush: () => processor.forceFlush(),
     shutdown: async () => {
       removeHooks();
