@@ -19,17 +19,19 @@ describe('docker-compose.yml', () => {
 
   it('publishes the UI and both OTLP ports', () => {
     const ports = (compose.services.jaeger.ports as string[]).map((p) => p.split(':')[0]);
-    expect(ports).toEqual(expect.arrayContaining(['16686', '4317', '4318']));
+    expect(ports).toEqual(expect.arrayContaining(['16686', '4317', '4318', '5778']));
   });
 
   it('health-checks Jaeger with BusyBox wget on the healthcheckv2 port', () => {
     expect(compose.services.jaeger.healthcheck.test.join(' ')).toContain('http://localhost:13133/status');
   });
 
-  it('mounts the Jaeger config it passes with --config', () => {
+  it('mounts the Jaeger config it passes with --config, and the strategies file the config names', () => {
     const { command, volumes } = compose.services.jaeger;
     const configPath = command[command.indexOf('--config') + 1];
     expect(volumes).toContain(`./jaeger/config.yaml:${configPath}:ro`);
+    const strategiesPath = load('jaeger/config.yaml').extensions.remote_sampling.file.path;
+    expect(volumes).toContain(`./jaeger/sampling-strategies.json:${strategiesPath}:ro`);
   });
 });
 
@@ -64,5 +66,24 @@ describe('jaeger/config.yaml', () => {
     const backend = config.extensions.jaeger_query.storage.traces;
     expect(config.exporters.jaeger_storage_exporter.trace_storage).toBe(backend);
     expect(config.extensions.jaeger_storage.backends[backend].memory.max_traces).toBeGreaterThan(0);
+  });
+});
+
+describe('jaeger/sampling-strategies.json', () => {
+  const strategies = JSON.parse(readFileSync(join(repo, 'jaeger/sampling-strategies.json'), 'utf8'));
+  const isStrategy = (s: { type: string; param: number }) =>
+    (s.type === 'probabilistic' && s.param >= 0 && s.param <= 1) || (s.type === 'ratelimiting' && s.param >= 0);
+
+  it("is in Jaeger's file format, with per-operation strategies that are probabilistic", () => {
+    expect(isStrategy(strategies.default_strategy)).toBe(true);
+    for (const service of strategies.service_strategies) {
+      expect(typeof service.service).toBe('string');
+      expect(isStrategy(service)).toBe(true);
+      for (const operation of service.operation_strategies ?? []) {
+        expect(operation.type).toBe('probabilistic');
+        expect(operation.operation).toMatch(/^[A-Z]+ \/\S*$/); // "METHOD /path", matched at span start
+        expect(isStrategy(operation)).toBe(true);
+      }
+    }
   });
 });
