@@ -27,4 +27,38 @@ const CONFIGS = {
   'ours-10-errors': { label: 'ours, 10% + errors kept', nodeArgs: OURS, env: TEN_PERCENT, traced: true },
 };
 
-module.exports = { CONFIGS, WORKLOADS };
+/** Configurations for finding where the cost lies; run them with --configs, they are not in the default set. */
+const EXPERIMENTS = {
+  'x-ours-off': {
+    label: 'ours, always_off',
+    nodeArgs: OURS,
+    env: { OTEL_TRACES_SAMPLER: 'always_off' },
+    traced: false,
+  },
+  'x-ours-no-http': {
+    label: 'ours, 100%, http instrumentation off',
+    nodeArgs: OURS,
+    env: { OTEL_NODE_DISABLED_INSTRUMENTATIONS: 'http' },
+    traced: true,
+  },
+  'x-ours-http-only': {
+    label: 'ours, 100%, only http',
+    nodeArgs: OURS,
+    env: { OTEL_NODE_ENABLED_INSTRUMENTATIONS: 'http' },
+    traced: true,
+  },
+  'x-ours-dead-sink': {
+    label: 'ours, 100%, nothing listening',
+    nodeArgs: OURS,
+    env: { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9' },
+    traced: false,
+  },
+  'x-ours-json': {
+    label: 'ours, 100%, http/json',
+    nodeArgs: OURS,
+    env: { OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' },
+    traced: true,
+  },
+};
+
+module.exports = { CONFIGS: { ...CONFIGS, ...EXPERIMENTS }, DEFAULT_CONFIGS: Object.keys(CONFIGS), WORKLOADS };

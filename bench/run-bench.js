@@ -9,7 +9,7 @@ const { spawn, spawnSync } = require('node:child_process');
 const { readFileSync, writeFileSync } = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { CONFIGS, WORKLOADS } = require('./configs');
+const { CONFIGS, DEFAULT_CONFIGS, WORKLOADS } = require('./configs');
 const { writeReport } = require('./report');
 
 const args = parseArgs(process.argv.slice(2));
@@ -28,7 +28,7 @@ function parseArgs(argv) {
     rounds: Number(value('rounds', smoke ? 1 : 3)),
     connections: Number(value('connections', 20)),
     workloads: value('workloads', smoke ? 'w1' : Object.keys(WORKLOADS).join(',')).split(','),
-    configs: value('configs', Object.keys(CONFIGS).join(',')).split(','),
+    configs: value('configs', DEFAULT_CONFIGS.join(',')).split(','),
     out: value('out', smoke ? '-' : path.join(__dirname, '..', 'docs', 'benchmarks.md')),
   };
 }
@@ -126,6 +126,8 @@ async function measure(workload, config, sinkUrl) {
     AMQP_URL: process.env.OTB_TEST_AMQP_URL || 'amqp://guest:guest@127.0.0.1:5672',
     OTEL_SERVICE_NAME: `bench-${workload}`,
     OTEL_EXPORTER_OTLP_ENDPOINT: sinkUrl,
+    // Both traced setups export every second, so a measurement's last spans arrive soon after it.
+    OTEL_BSP_SCHEDULE_DELAY: '1000',
     ...config.env,
   };
   const app = await startNode(path.join(__dirname, WORKLOADS[workload].script), config.nodeArgs, env);
@@ -133,13 +135,13 @@ async function measure(workload, config, sinkUrl) {
   try {
     const firstResponseMs = await timeToFirstResponse(app, url);
     if (args.warmup > 0) await wrk(url, args.warmup, args.connections);
-    await sleep(config.env.OTEL_BSP_SCHEDULE_DELAY ? 0 : 200);
+    await sleep(config.traced ? 1500 : 0); // let the warm-up's spans arrive before counting starts
     await sinkCount(sinkUrl, true);
     let maxRss = 0;
     const sampler = setInterval(() => (maxRss = Math.max(maxRss, rssMb(app.child.pid))), 100);
     const load = await wrk(url, args.duration, args.connections);
     clearInterval(sampler);
-    await sleep(config.traced ? 5500 : 0); // one more batch interval, so the spans of the last requests arrive
+    await sleep(config.traced ? 1500 : 0); // one more batch interval, so the spans of the last requests arrive
     const sink = await sinkCount(sinkUrl, false);
     return { ...load, firstResponseMs, rssMb: maxRss, spans: sink.spans, seconds: args.duration };
   } finally {
