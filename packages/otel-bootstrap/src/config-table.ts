@@ -164,8 +164,19 @@ export const CONFIG_ROWS: readonly ConfigRow[] = [
     key: 'OTEL_PROPAGATORS',
     type: 'list',
     default: 'tracecontext,baggage',
-    allowed: ['tracecontext', 'baggage', 'b3', 'b3multi', 'jaeger', 'none'],
-    description: 'Context propagation formats, injected and extracted in this order.',
+    allowed: ['tracecontext', 'baggage', 'b3', 'b3multi', 'jaeger', 'xtraceid', 'none'],
+    description:
+      'Context propagation formats, injected and extracted in this order. `xtraceid` bridges legacy services: an ' +
+      'inbound `X-Trace-ID` (or `X-Request-ID`) holding 32 hex digits or a UUID becomes the trace id when no ' +
+      '`traceparent` came, and outbound calls carry `X-Trace-ID`.',
+  },
+  {
+    key: 'OTEL_BOOTSTRAP_TRACERESPONSE',
+    type: 'boolean',
+    default: 'true',
+    description:
+      'HTTP server responses carry a W3C `traceresponse` header (`00-<trace id>-<server span id>-<flags>`), so callers ' +
+      'can quote the trace id in a support request.',
   },
   {
     key: 'OTEL_TRACES_SAMPLER',

@@ -31,6 +31,7 @@ export interface BootstrapConfig {
     readonly maxExportBatchSize: number;
   };
   readonly propagators: readonly string[];
+  readonly traceResponse: boolean;
   readonly sampler: string;
   /** The ratio of the `*traceidratio` samplers (1 when unset). */
   readonly samplerRatio: number;
@@ -246,6 +247,7 @@ function assemble(values: Map<string, unknown>, warnings: ConfigWarning[]): Boot
       maxExportBatchSize,
     },
     propagators: propagators.includes('none') ? [] : propagators,
+    traceResponse: get<boolean>('OTEL_BOOTSTRAP_TRACERESPONSE'),
     sampler,
     samplerRatio: isJaegerRemote ? 1 : samplerRatio(samplerArg, warnings),
     jaegerRemote: jaegerRemoteSettings(isJaegerRemote ? samplerArg : undefined, warnings),

@@ -5,4 +5,8 @@
 export { deferredDecisionStats, start, shutdown } from './start';
 export type { DeferredDecisionStats } from './processors/DeferredDecisionProcessor';
 export { readConfig, CONFIG_ROWS } from './config';
+export { currentTraceIds } from './helpers/trace-ids';
+export type { TraceIds } from './helpers/trace-ids';
+export { traced, tracedMethod, withNewTrace } from './helpers/traced';
+export type { NewTraceOptions } from './helpers/traced';
 export type { BootstrapConfig, ConfigRow, ConfigResult, ConfigWarning, InstrumentationName } from './config';

@@ -1,6 +1,7 @@
 import type { Instrumentation } from '@opentelemetry/instrumentation';
 import { onConsume, onPublish } from './amqp-attributes';
 import type { InstrumentationName } from './config';
+import { createTraceResponseHook } from './propagation/traceresponse';
 import { redisStatement } from './redaction/redis-statement';
 import { scrubSqlLiterals } from './redaction/sql-literals';
 
@@ -8,11 +9,16 @@ import { scrubSqlLiterals } from './redaction/sql-literals';
  * One factory per supported library. Each requires its instrumentation package only when that instrumentation is
  * enabled, instead of loading the whole auto-instrumentations metapackage.
  */
-const FACTORIES: Readonly<Record<InstrumentationName, () => Instrumentation>> = {
-  http: () => {
+/** What the factories need to know beyond which instrumentations are on. */
+export interface InstrumentationOptions {
+  readonly traceResponse: boolean;
+}
+
+const FACTORIES: Readonly<Record<InstrumentationName, (options: InstrumentationOptions) => Instrumentation>> = {
+  http: ({ traceResponse }) => {
     const { HttpInstrumentation } =
       require('@opentelemetry/instrumentation-http') as typeof import('@opentelemetry/instrumentation-http');
-    return new HttpInstrumentation();
+    return new HttpInstrumentation(traceResponse ? { requestHook: createTraceResponseHook() } : {});
   },
   undici: () => {
     const { UndiciInstrumentation } =
@@ -72,11 +78,12 @@ const FACTORIES: Readonly<Record<InstrumentationName, () => Instrumentation>> = 
  */
 export function createInstrumentations(
   names: readonly InstrumentationName[],
+  options: InstrumentationOptions,
   onError: (name: InstrumentationName, error: unknown) => void,
 ): Instrumentation[] {
   return names.flatMap((name) => {
     try {
-      return [FACTORIES[name]()];
+      return [FACTORIES[name](options)];
     } catch (error) {
       onError(name, error);
       return [];

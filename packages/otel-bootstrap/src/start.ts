@@ -69,7 +69,7 @@ function startSdk(): RunningSdk | undefined {
   const processor = deferred ?? batch;
 
   // Instrumentation: only the libraries we support, each loaded only when enabled.
-  const instrumentations = createInstrumentations(config.instrumentations, (name, error) =>
+  const instrumentations = createInstrumentations(config.instrumentations, config, (name, error) =>
     diag.warn(`instrumentation "${name}" could not be loaded and is skipped: ${String(error)}`),
   );
 

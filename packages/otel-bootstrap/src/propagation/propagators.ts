@@ -1,5 +1,6 @@
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 import type { TextMapPropagator } from '@opentelemetry/api';
+import { XTraceIdPropagator } from './XTraceIdPropagator';
 
 /** Builds the propagators named in OTEL_PROPAGATORS, in order. b3 and jaeger load only when asked for. */
 export function createPropagators(names: readonly string[]): TextMapPropagator[] {
@@ -19,6 +20,8 @@ export function createPropagators(names: readonly string[]): TextMapPropagator[]
           require('@opentelemetry/propagator-b3') as typeof import('@opentelemetry/propagator-b3');
         return new B3Propagator({ injectEncoding: B3InjectEncoding.MULTI_HEADER });
       }
+      case 'xtraceid':
+        return new XTraceIdPropagator();
       case 'jaeger': {
         const { JaegerPropagator } =
           require('@opentelemetry/propagator-jaeger') as typeof import('@opentelemetry/propagator-jaeger');

@@ -10,6 +10,7 @@ import {
 } from '@opentelemetry/sampler-composite';
 import type { ComposableSampler } from '@opentelemetry/sampler-composite';
 import type { BootstrapConfig } from '../config';
+import { EXTERNAL_ROOT } from '../propagation/external-root';
 import type { DeferredDecisionOptions } from '../processors/DeferredDecisionProcessor';
 import { DeferringSampler } from './DeferringSampler';
 import { parseEndpointRules } from './endpoint-rules';
@@ -53,7 +54,9 @@ export function createSampling(config: BootstrapConfig, serviceName: string): Sa
   const rules = file ? fileRules(file, serviceName) : envRules(config.samplingRules, warnings);
   const roots = rules.length > 0 ? ruleBased([...rules, [() => true, fallback]]) : fallback;
   const head = createCompositeSampler(
-    config.sampler.startsWith('parentbased_') ? createComposableParentThresholdSampler(roots) : roots,
+    config.sampler.startsWith('parentbased_')
+      ? externalRootAware(createComposableParentThresholdSampler(roots), roots)
+      : roots,
   );
 
   const keepErrors = file?.keepErrors ?? config.sampleErrors;
@@ -72,6 +75,18 @@ export function createSampling(config: BootstrapConfig, serviceName: string): Sa
     deferral,
     warnings,
     stop: () => remote?.stop(),
+  };
+}
+
+/**
+ * A parent that only stands in for a caller who gave us a trace id and no decision (X-Trace-ID, a correlation id)
+ * is no parent for sampling: the span under it is sampled as a root, by the rules.
+ */
+function externalRootAware(parentBased: ComposableSampler, roots: ComposableSampler): ComposableSampler {
+  return {
+    getSamplingIntent: (context, ...rest) =>
+      (context.getValue(EXTERNAL_ROOT) ? roots : parentBased).getSamplingIntent(context, ...rest),
+    toString: () => `ExternalRootAware(${parentBased})`,
   };
 }
 
