@@ -4,7 +4,10 @@ import { parse } from 'yaml';
 
 // There is no container engine on the build machines, so the compose file and Jaeger's config are tested as files.
 const repo = join(__dirname, '../../../..');
-const load = (file: string) => parse(readFileSync(join(repo, file), 'utf8')) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+// Parsed YAML is untyped: the tests below are what checks its shape.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Yaml = Record<string, any>;
+const load = (file: string) => parse(readFileSync(join(repo, file), 'utf8')) as Yaml;
 
 describe('docker-compose.yml', () => {
   const compose = load('docker-compose.yml');
@@ -85,5 +88,44 @@ describe('jaeger/sampling-strategies.json', () => {
         expect(isStrategy(operation)).toBe(true);
       }
     }
+  });
+});
+
+describe('the logs profile (Loki, Alloy, Grafana)', () => {
+  const compose = load('docker-compose.yml');
+  const logsServices = Object.entries(compose.services as Yaml).filter(([, service]) =>
+    (service.profiles ?? []).includes('logs'),
+  );
+  const datasources = load('logs/grafana-datasources.yaml').datasources as Yaml[];
+
+  it('adds Loki, a shipper and Grafana, only under the profile, pinned and health-checked', () => {
+    expect(logsServices.map(([name]) => name).sort()).toEqual(['alloy', 'grafana', 'loki']);
+    for (const [, service] of logsServices) {
+      expect(service.image).toMatch(/:v?\d+\.\d+\.\d+$/);
+      expect(service.healthcheck.test.length).toBeGreaterThan(1);
+    }
+    expect(compose.services.jaeger.profiles).toBeUndefined();
+  });
+
+  it('gives Grafana a Jaeger and a Loki data source, with trace_id in a log line linking to Jaeger', () => {
+    const jaeger = datasources.find((d) => d.type === 'jaeger');
+    const loki = datasources.find((d) => d.type === 'loki');
+    expect(jaeger?.url).toBe('http://jaeger:16686');
+    expect(loki?.url).toBe('http://loki:3100');
+    const [link] = loki?.jsonData.derivedFields ?? [];
+    expect(link.datasourceUid).toBe(jaeger?.uid);
+    const regex = new RegExp(link.matcherRegex);
+    const line =
+      '{"level":30,"msg":"in request","trace_id":"329a8e81a18b9b5078b2d5d78b8276a5","span_id":"491100253b1497da"}';
+    expect(regex.exec(line)?.[1]).toBe('329a8e81a18b9b5078b2d5d78b8276a5');
+  });
+
+  it('mounts the files it names, and ships logs to the Loki service', () => {
+    expect(compose.services.grafana.volumes[0]).toMatch(/^\.\/logs\/grafana-datasources\.yaml:/);
+    const alloyConfigPath = compose.services.alloy.command.at(-1);
+    expect(compose.services.alloy.volumes).toContain(`./logs/alloy.alloy:${alloyConfigPath}:ro`);
+    const alloy = readFileSync(join(repo, 'logs/alloy.alloy'), 'utf8');
+    expect(alloy).toContain('url = "http://loki:3100/loki/api/v1/push"');
+    expect(alloy).toMatch(/target_label\s*=\s*"job"/);
   });
 });
