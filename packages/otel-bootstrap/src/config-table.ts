@@ -179,6 +179,31 @@ export const CONFIG_ROWS: readonly ConfigRow[] = [
       'can quote the trace id in a support request.',
   },
   {
+    key: 'OTEL_BOOTSTRAP_REDACT',
+    type: 'boolean',
+    default: 'true',
+    description:
+      'Scrub secrets from every span before it leaves the process (docs/security.md): secret headers and attribute ' +
+      'keys, secret query values in URLs, SQL literals, and the same in events, exception and status messages. ' +
+      '`false` turns it off.',
+  },
+  {
+    key: 'OTEL_BOOTSTRAP_REDACT_KEYS',
+    type: 'list',
+    default: '',
+    description:
+      'More attribute keys to redact, as comma-separated globs matched case-insensitively against the whole key, ' +
+      'e.g. `user.email,*.ssn,payment.card_*`.',
+  },
+  {
+    key: 'OTEL_BOOTSTRAP_REDACT_QUERY_KEYS',
+    type: 'list',
+    default: '',
+    description:
+      'More URL query keys whose values are redacted, comma-separated, e.g. `otp,invite`. The defaults include ' +
+      '`token`, `access_token`, `password`, `secret`, `api_key`, `key`, `sig`, `signature`, `code` and `session`.',
+  },
+  {
     key: 'OTEL_TRACES_SAMPLER',
     type: 'enum',
     default: 'parentbased_always_on',
@@ -269,6 +294,50 @@ export const CONFIG_ROWS: readonly ConfigRow[] = [
     default: '',
     allowed: INSTRUMENTATION_NAMES,
     description: 'Instrumentations not to load, by short name. Wins over `OTEL_NODE_ENABLED_INSTRUMENTATIONS`.',
+  },
+  {
+    key: 'OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT',
+    type: 'integer',
+    default: '4096',
+    min: 1,
+    description:
+      'Longest string attribute value kept; longer ones are cut to this length. The spec leaves it unlimited; our ' +
+      'default keeps a 1 MB value (a request body, a stack of SQL) from ever reaching the wire whole.',
+  },
+  {
+    key: 'OTEL_ATTRIBUTE_COUNT_LIMIT',
+    type: 'integer',
+    default: '128',
+    min: 1,
+    description: 'Most attributes per span; more are dropped and counted.',
+  },
+  {
+    key: 'OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT',
+    type: 'integer',
+    default: undefined,
+    min: 1,
+    description: 'Like `OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT`, for span attributes only; wins over it.',
+  },
+  {
+    key: 'OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT',
+    type: 'integer',
+    default: undefined,
+    min: 1,
+    description: 'Like `OTEL_ATTRIBUTE_COUNT_LIMIT`, for span attributes only; wins over it.',
+  },
+  {
+    key: 'OTEL_SPAN_EVENT_COUNT_LIMIT',
+    type: 'integer',
+    default: '128',
+    min: 0,
+    description: 'Most events per span; more are dropped and counted.',
+  },
+  {
+    key: 'OTEL_SPAN_LINK_COUNT_LIMIT',
+    type: 'integer',
+    default: '128',
+    min: 0,
+    description: 'Most links per span; more are dropped and counted.',
   },
   {
     key: 'OTEL_LOG_LEVEL',

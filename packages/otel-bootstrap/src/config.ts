@@ -32,6 +32,17 @@ export interface BootstrapConfig {
   };
   readonly propagators: readonly string[];
   readonly traceResponse: boolean;
+  readonly spanLimits: {
+    readonly attributeValueLengthLimit: number;
+    readonly attributeCountLimit: number;
+    readonly eventCountLimit: number;
+    readonly linkCountLimit: number;
+  };
+  readonly redact: {
+    readonly enabled: boolean;
+    readonly extraKeyGlobs: readonly string[];
+    readonly extraQueryKeys: readonly string[];
+  };
   readonly sampler: string;
   /** The ratio of the `*traceidratio` samplers (1 when unset). */
   readonly samplerRatio: number;
@@ -248,6 +259,20 @@ function assemble(values: Map<string, unknown>, warnings: ConfigWarning[]): Boot
     },
     propagators: propagators.includes('none') ? [] : propagators,
     traceResponse: get<boolean>('OTEL_BOOTSTRAP_TRACERESPONSE'),
+    spanLimits: {
+      attributeValueLengthLimit:
+        get<number | undefined>('OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT') ??
+        get<number>('OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT'),
+      attributeCountLimit:
+        get<number | undefined>('OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT') ?? get<number>('OTEL_ATTRIBUTE_COUNT_LIMIT'),
+      eventCountLimit: get<number>('OTEL_SPAN_EVENT_COUNT_LIMIT'),
+      linkCountLimit: get<number>('OTEL_SPAN_LINK_COUNT_LIMIT'),
+    },
+    redact: {
+      enabled: get<boolean>('OTEL_BOOTSTRAP_REDACT'),
+      extraKeyGlobs: get<string[]>('OTEL_BOOTSTRAP_REDACT_KEYS'),
+      extraQueryKeys: get<string[]>('OTEL_BOOTSTRAP_REDACT_QUERY_KEYS'),
+    },
     sampler,
     samplerRatio: isJaegerRemote ? 1 : samplerRatio(samplerArg, warnings),
     jaegerRemote: jaegerRemoteSettings(isJaegerRemote ? samplerArg : undefined, warnings),

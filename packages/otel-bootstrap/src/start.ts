@@ -8,6 +8,8 @@ import { createOtlpExporter } from './processors/exporter';
 import { compositeOf, createPropagators } from './propagation/propagators';
 import { resourceAttributes, resourceDetectors } from './resource';
 import { DeferredDecisionProcessor } from './processors/DeferredDecisionProcessor';
+import { RedactingSpanProcessor } from './processors/RedactingSpanProcessor';
+import { RedactionRules } from './redaction/redaction-rules';
 import type { DeferredDecisionStats } from './processors/DeferredDecisionProcessor';
 import { createSampling } from './sampling/create-sampling';
 import { installShutdownHooks, withTimeout } from './shutdown';
@@ -66,7 +68,11 @@ function startSdk(): RunningSdk | undefined {
   const attributes = resourceAttributes(config);
   const sampling = createSampling(config, attributes['service.name']);
   const deferred = sampling.deferral ? new DeferredDecisionProcessor(batch, sampling.deferral) : undefined;
-  const processor = deferred ?? batch;
+
+  // Redaction: secrets are scrubbed as each span ends, before the buffer or the batch ever holds it.
+  const processor = config.redact.enabled
+    ? new RedactingSpanProcessor(deferred ?? batch, new RedactionRules(config.redact))
+    : (deferred ?? batch);
 
   // Instrumentation: only the libraries we support, each loaded only when enabled.
   const instrumentations = createInstrumentations(config.instrumentations, config, (name, error) =>
@@ -81,6 +87,7 @@ function startSdk(): RunningSdk | undefined {
     resourceDetectors: resourceDetectors(config),
     propagators: config.propagators.length > 0 ? [compositeOf(createPropagators(config.propagators))] : [],
     sampler: sampling.sampler,
+    spanLimits: config.spanLimits,
     spanProcessors: [processor],
     metricReaders: [],
     logRecordProcessors: [],

@@ -53,3 +53,22 @@ describe('bad configuration never stops the app', () => {
     expect(report.sigtermListeners).toBe(1);
   });
 });
+
+describe('limits', () => {
+  const receiver = new OtlpReceiver();
+  beforeAll(() => receiver.start());
+  afterAll(() => receiver.stop());
+
+  it('never lets a 1 MB attribute reach the wire whole, and bounds attribute and event counts', async () => {
+    const exit = await runFixture({
+      script: fixture('big-attribute.js'),
+      env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url },
+    });
+    expect(exit.code).toBe(0);
+    const [span] = receiver.spans;
+    expect(String(span.attributes.payload)).toHaveLength(4096);
+    expect(Object.keys(span.attributes)).toHaveLength(128);
+    expect(span.events).toHaveLength(128);
+    expect(receiver.requests.every((r) => r.body.length < 100_000)).toBe(true);
+  });
+});

@@ -16,7 +16,8 @@ function samples(row: ConfigRow): { valid: string; invalid: string | undefined }
       return { valid: 'a=1,b=two%20words', invalid: 'novalue' };
     case 'enum':
     case 'list':
-      return { valid: row.allowed?.at(-1) ?? '', invalid: 'nonsense' };
+      // A list without allowed values (key globs, query keys) takes anything.
+      return { valid: row.allowed?.at(-1) ?? 'a,b*', invalid: row.allowed ? 'nonsense' : undefined };
     case 'string':
       // The sampler argument is a ratio for the default sampler; its invalid values are tested below.
       return { valid: row.key === 'OTEL_TRACES_SAMPLER_ARG' ? '0.5' : 'some-value', invalid: undefined };

@@ -1,0 +1,106 @@
+import type { AttributeValue, Attributes } from '@opentelemetry/api';
+import { valueGlobToRegExp } from '../sampling/path-glob';
+import { scrubSqlLiterals } from './sql-literals';
+
+export const REDACTED = '[REDACTED]';
+
+/** Headers that always carry credentials. */
+const SECRET_HEADERS = new Set(['authorization', 'cookie', 'set-cookie', 'proxy-authorization', 'x-api-key']);
+/** A header whose name contains one of these is treated as secret too (x-auth-token, x-session-id, x-secret...). */
+const SECRET_HEADER_PARTS = /token|secret|password|key|session/i;
+/** Attribute key segments (between dots) that name a secret: `user.password`, `app.api_key`, `db.credentials`. */
+const SECRET_KEY_SEGMENT =
+  /^(password|passwd|pwd|secret|client_secret|token|access_token|refresh_token|id_token|api_key|apikey|authorization|auth_token|cookie|credentials?|private_key|session_id|sessionid)$/i;
+/** Query keys whose values are secrets. */
+const DEFAULT_QUERY_KEYS = [
+  'token',
+  'access_token',
+  'refresh_token',
+  'id_token',
+  'password',
+  'passwd',
+  'pwd',
+  'secret',
+  'client_secret',
+  'api_key',
+  'apikey',
+  'key',
+  'sig',
+  'signature',
+  'x-amz-signature',
+  'x-goog-signature',
+  'code',
+  'auth',
+  'jwt',
+  'session',
+  'sessionid',
+];
+const URL_ATTRIBUTES = ['url.full', 'url.query', 'url.original', 'http.url', 'http.target'];
+const SQL_ATTRIBUTES = ['db.query.text', 'db.statement'];
+/** Systems whose statements are already scrubbed at the source (pg's request hook, our Redis serializer). */
+const SCRUBBED_AT_SOURCE = new Set(['postgresql', 'redis']);
+
+/** What to redact beyond the defaults (OTEL_BOOTSTRAP_REDACT_KEYS, OTEL_BOOTSTRAP_REDACT_QUERY_KEYS). */
+export interface RedactionOptions {
+  readonly extraKeyGlobs: readonly string[];
+  readonly extraQueryKeys: readonly string[];
+}
+
+/** The compiled rules: what to replace in a span's attributes, event attributes and messages. */
+export class RedactionRules {
+  private readonly extraKeys: RegExp[];
+  private readonly queryKeys: Set<string>;
+  private readonly queryPattern: RegExp;
+
+  constructor(options: RedactionOptions) {
+    this.extraKeys = options.extraKeyGlobs.map((glob) => new RegExp(valueGlobToRegExp(glob).source, 'i'));
+    this.queryKeys = new Set([...DEFAULT_QUERY_KEYS, ...options.extraQueryKeys].map((k) => k.toLowerCase()));
+    const alternatives = [...this.queryKeys].map((k) => k.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&')).join('|');
+    // key=value after ?, & or ; (or at the start of a bare query string), value up to the next separator
+    this.queryPattern = new RegExp(`(^|[?&;\\s])(${alternatives})=([^&;#\\s"'<>]*)`, 'gi');
+  }
+
+  /** The attributes to replace, or undefined when nothing in them is secret (the common case). */
+  changes(attributes: Attributes): Attributes | undefined {
+    let changes: Attributes | undefined;
+    const sqlSystem = String(attributes['db.system.name'] ?? attributes['db.system'] ?? '');
+    for (const key in attributes) {
+      const value = attributes[key];
+      if (value === undefined) continue;
+      let replacement: AttributeValue | undefined;
+      if (this.isSecretKey(key)) {
+        replacement = Array.isArray(value) ? value.map(() => REDACTED) : REDACTED;
+      } else if (typeof value === 'string') {
+        if (URL_ATTRIBUTES.includes(key)) replacement = this.redactUrl(value);
+        else if (SQL_ATTRIBUTES.includes(key) && sqlSystem && !SCRUBBED_AT_SOURCE.has(sqlSystem)) {
+          replacement = scrubSqlLiterals(value);
+        } else if (key === 'exception.message' || key === 'exception.stacktrace') replacement = this.redactText(value);
+      }
+      if (replacement !== undefined && replacement !== value) (changes ??= {})[key] = replacement;
+    }
+    return changes;
+  }
+
+  /** Secrets inside free text (exception and status messages): query values, bearer tokens, URL passwords. */
+  redactText(text: string): string {
+    return this.redactUrl(text)
+      .replace(/\b(Bearer|Basic|Token)\s+[A-Za-z0-9._~+/=-]{6,}/g, `$1 ${REDACTED}`)
+      .replace(/\bKey \(([^)]*)\)=\(([^)]*)\)/g, `Key ($1)=(${REDACTED})`);
+  }
+
+  private redactUrl(text: string): string {
+    return text
+      .replace(this.queryPattern, (_m, start: string, key: string) => `${start}${key}=${REDACTED}`)
+      .replace(/(\b[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+):[^@/\s]+@/gi, `$1:${REDACTED}@`);
+  }
+
+  private isSecretKey(key: string): boolean {
+    const header = /^http\.(request|response)\.header\.(.+)$/.exec(key);
+    if (header) {
+      const name = header[2].toLowerCase();
+      return SECRET_HEADERS.has(name) || SECRET_HEADER_PARTS.test(name);
+    }
+    if (key.split('.').some((segment) => SECRET_KEY_SEGMENT.test(segment))) return true;
+    return this.extraKeys.some((pattern) => pattern.test(key));
+  }
+}
