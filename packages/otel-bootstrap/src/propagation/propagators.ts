@@ -1,5 +1,6 @@
-import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
+import { CompositePropagator, W3CBaggagePropagator } from '@opentelemetry/core';
 import type { TextMapPropagator } from '@opentelemetry/api';
+import { StrictTraceContextPropagator } from './StrictTraceContextPropagator';
 import { XTraceIdPropagator } from './XTraceIdPropagator';
 
 /** Builds the propagators named in OTEL_PROPAGATORS, in order. b3 and jaeger load only when asked for. */
@@ -7,7 +8,7 @@ export function createPropagators(names: readonly string[]): TextMapPropagator[]
   return names.map((name) => {
     switch (name) {
       case 'tracecontext':
-        return new W3CTraceContextPropagator();
+        return new StrictTraceContextPropagator();
       case 'baggage':
         return new W3CBaggagePropagator();
       case 'b3': {

@@ -55,11 +55,16 @@ export function fuzzCases(count: number, seed: number): FuzzCase[] {
       lines: [`traceparent: 00-${hex(32).toUpperCase()}-${hex(16)}-01`],
       acceptedTraceId: undefined,
     }),
-    () => ({
-      kind: 'traceparent',
-      lines: [`traceparent: 00-${hex(32)}-${hex(16)}-01${junk(1 + int(8))}`],
-      acceptedTraceId: undefined,
-    }),
+    () => {
+      // HTTP strips whitespace around a header value, so junk that is only whitespace leaves a valid traceparent.
+      const traceId = hex(32);
+      const tail = junk(1 + int(8));
+      return {
+        kind: 'traceparent',
+        lines: [`traceparent: 00-${traceId}-${hex(16)}-01${tail}`],
+        acceptedTraceId: /^[ \t]*$/.test(tail) ? traceId : undefined,
+      };
+    },
     () => ({ kind: 'traceparent', lines: [`traceparent: ${junk(1 + int(60))}`], acceptedTraceId: undefined }),
     () => ({
       kind: 'traceparent',
