@@ -340,6 +340,12 @@ export const CONFIG_ROWS: readonly ConfigRow[] = [
     description: 'Most links per span; more are dropped and counted.',
   },
   {
+    key: 'OTEL_BOOTSTRAP_JAEGER_URL',
+    type: 'url',
+    default: 'http://localhost:16686',
+    description: "Jaeger's UI and query API, where `otel-bootstrap doctor` looks up its test span.",
+  },
+  {
     key: 'OTEL_LOG_LEVEL',
     type: 'enum',
     default: 'info',

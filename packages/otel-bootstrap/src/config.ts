@@ -55,6 +55,7 @@ export interface BootstrapConfig {
   readonly tailBuffer: { readonly maxSpans: number; readonly ttlMs: number };
   readonly instrumentations: readonly InstrumentationName[];
   readonly logLevel: string;
+  readonly jaegerUrl: string;
   readonly shutdownTimeoutMs: number;
 }
 
@@ -286,6 +287,7 @@ function assemble(values: Map<string, unknown>, warnings: ConfigWarning[]): Boot
     },
     instrumentations: enabled.filter((name) => !disabled.has(name)),
     logLevel: get<string>('OTEL_LOG_LEVEL'),
+    jaegerUrl: get<string>('OTEL_BOOTSTRAP_JAEGER_URL'),
     shutdownTimeoutMs: get<number>('OTEL_BOOTSTRAP_SHUTDOWN_TIMEOUT'),
   };
 }

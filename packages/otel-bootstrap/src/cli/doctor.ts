@@ -1,0 +1,170 @@
+import { ExportResultCode } from '@opentelemetry/core';
+import type { ExportResult } from '@opentelemetry/core';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
+import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
+import { readConfig } from '../config';
+import type { BootstrapConfig } from '../config';
+import { createOtlpExporter } from '../processors/exporter';
+import { resourceAttributes } from '../resource';
+import { checkEndpoint } from './endpoint-check';
+import type { StepResult } from './endpoint-check';
+
+/** `doctor`'s exit codes: the first step that failed decides, so scripts can tell the outcomes apart. */
+export const EXIT = {
+  ok: 0,
+  error: 1,
+  badConfiguration: 2,
+  endpointUnreachable: 3,
+  exportFailed: 4,
+  jaegerUnreachable: 5,
+  traceNotFound: 6,
+} as const;
+
+export interface DoctorOptions {
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** How long to wait for Jaeger to show the test trace. */
+  readonly waitMs: number;
+  readonly skipJaeger: boolean;
+}
+
+export interface DoctorStep extends StepResult {
+  readonly name: 'endpoint' | 'test span' | 'jaeger';
+}
+
+export interface DoctorReport {
+  readonly exitCode: number;
+  readonly configuration: Record<string, string>;
+  readonly warnings: string[];
+  readonly steps: DoctorStep[];
+  readonly traceId?: string;
+  readonly traceUrl?: string;
+}
+
+/** Runs every check in order and stops at the first that fails. Never throws. */
+export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
+  const { config, warnings } = readConfig(options.env);
+  // Named from the working directory's package.json (the app being diagnosed), not from this CLI's location.
+  const serviceName = resourceAttributes(config, undefined)['service.name'];
+  const report = {
+    configuration: describe(config, serviceName),
+    warnings: warnings.map((w) => w.message),
+    steps: [] as DoctorStep[],
+  };
+  const timeoutMs = Math.min(config.exportTimeoutMs, 5000);
+  const fail = (code: number, extra: Partial<DoctorReport> = {}): DoctorReport => ({
+    ...report,
+    ...extra,
+    exitCode: code,
+  });
+
+  const endpoint = await checkEndpoint(config, timeoutMs);
+  report.steps.push({ name: 'endpoint', ...endpoint });
+  if (!endpoint.ok) return fail(EXIT.endpointUnreachable);
+
+  const sent = await sendTestSpan({ ...config, exportTimeoutMs: timeoutMs }, serviceName);
+  report.steps.push({ name: 'test span', ...sent.step });
+  if (!sent.step.ok) return fail(EXIT.exportFailed);
+  const traceUrl = `${config.jaegerUrl.replace(/\/$/, '')}/trace/${sent.traceId}`;
+
+  if (!options.skipJaeger) {
+    const lookup = await findInJaeger(config.jaegerUrl, sent.traceId, options.waitMs);
+    report.steps.push({ name: 'jaeger', ...lookup.step });
+    if (!lookup.step.ok)
+      return fail(lookup.reachable ? EXIT.traceNotFound : EXIT.jaegerUnreachable, { traceId: sent.traceId });
+  }
+  return fail(warnings.length > 0 ? EXIT.badConfiguration : EXIT.ok, { traceId: sent.traceId, traceUrl });
+}
+
+/** The effective configuration, as the bootstrap resolves it, with header values masked. */
+function describe(config: BootstrapConfig, serviceName: string): Record<string, string> {
+  const headers = Object.keys(config.exportHeaders).map((key) => `${key}=***`);
+  return {
+    'service.name': serviceName,
+    enabled: config.sdkDisabled ? 'no (OTEL_SDK_DISABLED=true)' : 'yes',
+    'traces endpoint': `${config.tracesUrl} (${config.exportProtocol})`,
+    'export headers': headers.length > 0 ? headers.join(', ') : 'none',
+    sampler: `${config.sampler}${config.sampler.includes('ratio') ? `, ratio ${config.samplerRatio}` : ''}`,
+    'sampling rules': config.samplingRulesFile ?? config.samplingRules ?? 'none',
+    'keep errors': config.sampleErrors ? 'yes' : 'no',
+    'keep slower than': config.sampleSlowerThanMs === undefined ? 'off' : `${config.sampleSlowerThanMs} ms`,
+    propagators: config.propagators.join(', ') || 'none',
+    instrumentations: config.instrumentations.join(', '),
+    redaction: config.redact.enabled ? 'on' : 'OFF',
+    'jaeger url': config.jaegerUrl,
+  };
+}
+
+async function sendTestSpan(config: BootstrapConfig, serviceName: string) {
+  const exporter = createOtlpExporter(config);
+  let result: ExportResult | undefined;
+  const capturing: SpanExporter = {
+    export: (spans: ReadableSpan[], done: (r: ExportResult) => void) =>
+      exporter.export(spans, (r) => {
+        result = r;
+        done(r);
+      }),
+    shutdown: () => exporter.shutdown(),
+  };
+  const provider = new TracerProvider({
+    resource: resourceFromAttributes({ 'service.name': serviceName }),
+    spanProcessors: [new SimpleSpanProcessor({ exporter: capturing })],
+  });
+  const span = provider.getTracer('otel-bootstrap-doctor').startSpan('otel-bootstrap doctor', {
+    attributes: { 'otel_bootstrap.doctor': true },
+  });
+  const traceId = span.spanContext().traceId;
+  span.end();
+  await provider.forceFlush();
+  await provider.shutdown();
+  const step: StepResult =
+    result?.code === ExportResultCode.SUCCESS
+      ? { ok: true, detail: `exported one span, trace id ${traceId}` }
+      : {
+          ok: false,
+          detail: `the export failed: ${result?.error?.message ?? 'no answer'}`,
+          hint: 'the endpoint answered the check but refused a real span: see its logs',
+        };
+  return { step, traceId };
+}
+
+async function findInJaeger(jaegerUrl: string, traceId: string, waitMs: number) {
+  const url = `${jaegerUrl.replace(/\/$/, '')}/api/v3/traces/${traceId}`;
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    let status: number;
+    try {
+      const response = await fetch(url, { signal: AbortSignal.timeout(3000) });
+      await response.arrayBuffer();
+      status = response.status;
+    } catch (error) {
+      const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+      return {
+        reachable: false,
+        step: {
+          ok: false,
+          detail: `${jaegerUrl}: ${cause?.code ?? cause?.message ?? String(error)}`,
+          hint: "Jaeger's query API does not answer there: start it, or set OTEL_BOOTSTRAP_JAEGER_URL",
+        },
+      };
+    }
+    if (status === 200) {
+      return { reachable: true, step: { ok: true, detail: `found: ${jaegerUrl.replace(/\/$/, '')}/trace/${traceId}` } };
+    }
+    if (status !== 404 || Date.now() >= deadline) {
+      return {
+        reachable: true,
+        step: {
+          ok: false,
+          detail: `${url} answered ${status} after ${waitMs} ms`,
+          hint:
+            status === 404
+              ? 'the span was accepted but Jaeger does not have it: the endpoint is another collector, or one that ' +
+                'does not forward to this Jaeger'
+              : "Jaeger's query API answered with an error",
+        },
+      };
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}

@@ -1,0 +1,141 @@
+import { createServer } from 'node:http';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { OtlpReceiver, runFixture } from '@org/otel-testing';
+
+const CLI = join(__dirname, '..', '..', 'dist', 'cli', 'main.js');
+
+interface Report {
+  exitCode: number;
+  configuration: Record<string, string>;
+  warnings: string[];
+  steps: { name: string; ok: boolean; detail: string; hint?: string }[];
+  traceId?: string;
+  traceUrl?: string;
+}
+
+async function doctor(env: Record<string, string>, args: string[] = []) {
+  const exit = await runFixture({
+    script: CLI,
+    mode: 'none',
+    args: ['doctor', '--json', '--wait', '600', ...args],
+    env,
+  });
+  return { code: exit.code, report: JSON.parse(exit.stdout) as Report, stdout: exit.stdout };
+}
+
+async function listen(server: Server): Promise<string> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+describe('otel-bootstrap doctor', () => {
+  let receiver: OtlpReceiver;
+  let jaeger: Server;
+  let jaegerUrl: string;
+
+  beforeEach(async () => {
+    receiver = new OtlpReceiver();
+    await receiver.start();
+    // Answers like Jaeger's v3 query API: 200 for a trace the receiver has, 404 otherwise.
+    jaeger = createServer((req, res) => {
+      const id = /^\/api\/v3\/traces\/([0-9a-f]{32})$/.exec(req.url ?? '')?.[1];
+      if (id && receiver.spans.some((s) => s.traceId === id)) res.end('{"result":{"resourceSpans":[]}}');
+      else res.writeHead(404).end('{"error":{"message":"trace not found"}}');
+    });
+    jaegerUrl = await listen(jaeger);
+  });
+  afterEach(async () => {
+    await receiver.stop();
+    jaeger.closeAllConnections();
+    await new Promise((resolve) => jaeger.close(resolve));
+  });
+
+  it('finds its test span in Jaeger and prints the UI link: exit 0', async () => {
+    const { code, report } = await doctor({
+      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+      OTEL_BOOTSTRAP_JAEGER_URL: jaegerUrl,
+    });
+    expect(report.steps.map((s) => [s.name, s.ok])).toEqual([
+      ['endpoint', true],
+      ['test span', true],
+      ['jaeger', true],
+    ]);
+    expect(report.traceUrl).toBe(`${jaegerUrl}/trace/${report.traceId}`);
+    expect(receiver.spans.map((s) => s.name)).toEqual(['otel-bootstrap doctor']);
+    expect(code).toBe(0);
+  });
+
+  it('masks header values, reports a bad variable, and exits 2 when all else works', async () => {
+    const { code, report, stdout } = await doctor({
+      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+      OTEL_BOOTSTRAP_JAEGER_URL: jaegerUrl,
+      OTEL_EXPORTER_OTLP_HEADERS: 'authorization=Bearer%20s3cr3t-value',
+      OTEL_BSP_SCHEDULE_DELAY: 'soon',
+    });
+    expect(report.configuration['export headers']).toBe('authorization=***');
+    expect(stdout).not.toContain('s3cr3t-value');
+    expect(report.warnings).toEqual([expect.stringContaining('OTEL_BSP_SCHEDULE_DELAY="soon" is invalid')]);
+    expect(receiver.requests.at(-1)?.headers.authorization).toBe('Bearer s3cr3t-value'); // sent, never printed
+    expect(code).toBe(2);
+  });
+
+  it('names a refused connection and the gRPC port: exit 3', async () => {
+    const { code, report } = await doctor({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4317' });
+    expect(report.steps).toHaveLength(1);
+    expect(report.steps[0].hint).toMatch(/connection refused.*Port 4317 is OTLP over gRPC/s);
+    expect(code).toBe(3);
+  });
+
+  it('names a wrong path: exit 3', async () => {
+    const { code, report } = await doctor({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `${receiver.url}/api/traces` });
+    expect(report.steps[0].detail).toContain('answered HTTP 404');
+    expect(report.steps[0].hint).toContain('OTLP/HTTP traces go to /v1/traces');
+    expect(code).toBe(3);
+  });
+
+  it('names TLS spoken to a plain HTTP receiver: exit 3', async () => {
+    const { code, report } = await doctor({ OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url.replace('http:', 'https:') });
+    expect(report.steps[0].hint).toMatch(/TLS|plain HTTP/);
+    expect(code).toBe(3);
+  });
+
+  it("says so when Jaeger's query API does not answer: exit 5", async () => {
+    const { code, report } = await doctor({
+      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+      OTEL_BOOTSTRAP_JAEGER_URL: 'http://127.0.0.1:1',
+    });
+    expect(report.steps.at(-1)).toMatchObject({ name: 'jaeger', ok: false });
+    expect(report.steps.at(-1)?.hint).toContain('OTEL_BOOTSTRAP_JAEGER_URL');
+    expect(code).toBe(5);
+  });
+
+  it('says so when the span went to a collector that is not this Jaeger: exit 6', async () => {
+    const other = new OtlpReceiver(); // accepts spans, but the Jaeger above never sees them
+    await other.start();
+    try {
+      const { code, report } = await doctor({
+        OTEL_EXPORTER_OTLP_ENDPOINT: other.url,
+        OTEL_BOOTSTRAP_JAEGER_URL: jaegerUrl,
+      });
+      expect(report.steps.at(-1)?.hint).toContain('does not have it');
+      expect(code).toBe(6);
+    } finally {
+      await other.stop();
+    }
+  });
+
+  it('prints a readable report without --json', async () => {
+    const exit = await runFixture({
+      script: CLI,
+      mode: 'none',
+      args: ['doctor', '--skip-jaeger'],
+      env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url },
+    });
+    expect(exit.stdout).toMatch(/^otel-bootstrap doctor\n/);
+    expect(exit.stdout).toMatch(/✔ endpoint/);
+    expect(exit.stdout).toMatch(/✔ test span/);
+    expect(exit.code).toBe(0);
+  });
+});
