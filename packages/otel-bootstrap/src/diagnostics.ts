@@ -36,8 +36,7 @@ export class RateLimitedConsoleLogger implements DiagLogger {
 
   private print(level: string, message: string, args: unknown[]): void {
     const text = [message, ...args.map(describe)].join(' ');
-    // Numbers (ports, counts, timings) vary between repeats of the same failure, so they do not make a message new.
-    const key = `${level}:${text.replace(/\d+/g, '#').slice(0, 160)}`;
+    const key = `${level}:${repeatKey(text)}`;
     const seen = this.lastPrinted.get(key);
     const now = this.now();
     if (seen && now - seen.at < REPEAT_WINDOW_MS) {
@@ -49,6 +48,16 @@ export class RateLimitedConsoleLogger implements DiagLogger {
     if (this.lastPrinted.size > 1000) this.lastPrinted.clear();
     this.write(`${PREFIX} ${level}: ${text}${held}`);
   }
+}
+
+/**
+ * Which messages (of one level) count as repeats of one another. A collector outage shows up as several warnings
+ * (the failed export, the batch processor's "Dropped N spans"): they are one problem, so they share one line a
+ * minute. Otherwise numbers (ports, counts, timings) do not make a message new.
+ */
+function repeatKey(text: string): string {
+  if (/span export failed|Export retry time|Dropped \d+ spans|export (request|failed)/i.test(text)) return 'export';
+  return text.replace(/\d+/g, '#').slice(0, 160);
 }
 
 function describe(arg: unknown): string {

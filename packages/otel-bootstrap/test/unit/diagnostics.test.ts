@@ -30,4 +30,26 @@ describe('RateLimitedConsoleLogger', () => {
     logger.error('one');
     expect(lines).toEqual(['[otel-bootstrap] warn: one', '[otel-bootstrap] warn: two', '[otel-bootstrap] error: one']);
   });
+
+  it('treats the warnings of one collector outage as one problem: one line a minute', () => {
+    const lines: string[] = [];
+    let now = 0;
+    const logger = new RateLimitedConsoleLogger(
+      (line) => lines.push(line),
+      () => now,
+    );
+    for (let i = 0; i < 12; i++) {
+      logger.info('Export retry time 4460ms exceeds remaining timeout 1975ms, not retrying further.');
+      logger.warn('span export failed, spans are being dropped: connect ECONNREFUSED 127.0.0.1:4318');
+      logger.warn(`Dropped ${i * 100} spans because maxQueueSize reached`);
+      now += 5000;
+    }
+    expect(lines.filter((line) => line.includes(' warn: '))).toEqual([
+      '[otel-bootstrap] warn: span export failed, spans are being dropped: connect ECONNREFUSED 127.0.0.1:4318',
+    ]);
+    expect(lines).toHaveLength(2); // and the retry notice, once, at info level
+    now += 60_000;
+    logger.warn('span export failed, spans are being dropped: connect ECONNREFUSED 127.0.0.1:4318');
+    expect(lines[2]).toMatch(/\(23 similar messages in the last minute\)$/);
+  });
 });
