@@ -122,10 +122,11 @@ async function main() {
     await collector.stop();
     const stderrBefore = stderr.length;
     const down = await phase('collector down', url, DOWN, app.pid);
-    const warnings = stderr
+    const diagnostics = stderr
       .slice(stderrBefore)
       .split('\n')
       .filter((l) => l.startsWith('[otel-bootstrap]'));
+    const warnings = diagnostics.filter((l) => / (warn|error): /.test(l));
     const before = collector.requests;
     await collector.start();
     const back = await phase('collector back', url, UP, app.pid);
