@@ -81,6 +81,7 @@ async function phase(name, url, seconds, pid) {
     p99: p(0.99),
     rssMin: Math.min(...rss),
     rssMax: Math.max(...rss),
+    rssEvery10s: rss.filter((_, i) => i % 10 === 9).map((mb) => Math.round(mb)),
   };
   console.log(
     `${name.padEnd(14)} ${result.requests} requests, ${failed} failed, p50 ${result.p50.toFixed(2)} ms, ` +
