@@ -137,6 +137,7 @@ async function main() {
     console.log(
       `RSS during the outage: ${down.rssMin.toFixed(0)}-${down.rssMax.toFixed(0)} MB (up: ${up.rssMax.toFixed(0)} MB)`,
     );
+    console.log(`RSS every 10 s while down: ${down.rssEvery10s.join(', ')} MB`);
     console.log(`warnings while down: ${warnings.length} in ${DOWN} s (goal: at most one a minute)`);
     for (const line of diagnostics) console.log(`  ${line}`);
     console.log(

@@ -8,3 +8,4 @@ export { runFixture, startFixture, RunningFixture } from './run-fixture';
 export type { FixtureExit, FixtureOptions, LoadMode } from './run-fixture';
 export { describeWithServices, serviceUrl } from './services';
 export type { ServiceName } from './services';
+export { seededRandom } from './seeded-random';

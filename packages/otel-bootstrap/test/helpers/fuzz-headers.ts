@@ -1,4 +1,6 @@
 /** A generated header case: the raw header lines, and whether a correct implementation accepts the context. */
+import { seededRandom } from '@org/otel-testing';
+
 export interface FuzzCase {
   readonly kind: 'traceparent' | 'tracestate' | 'baggage' | 'x-trace-id';
   readonly lines: string[];
@@ -8,21 +10,9 @@ export interface FuzzCase {
 
 const HEX = '0123456789abcdef';
 
-/** A seeded generator (mulberry32): the same cases on every run. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Generates `count` hostile and valid header values for the four headers, with a fixed seed. */
 export function fuzzCases(count: number, seed: number): FuzzCase[] {
-  const random = seeded(seed);
+  const random = seededRandom(seed);
   const int = (n: number) => Math.floor(random() * n);
   const pick = <T>(items: readonly T[]): T => items[int(items.length)];
   const hex = (n: number) => Array.from({ length: n }, () => HEX[int(16)]).join('');

@@ -4,20 +4,9 @@ import { TraceState } from '@opentelemetry/core';
 import { SamplingDecision } from '@opentelemetry/sdk-trace';
 import type { Sampler } from '@opentelemetry/sdk-trace';
 import { readConfig } from '../../../src/config';
+import { seededRandom } from '@org/otel-testing';
 import { createSampling } from '../../../src/sampling/create-sampling';
 import type { Sampling } from '../../../src/sampling/create-sampling';
-
-/** A seeded generator (mulberry32), so every statistical test sees the same trace ids on every run. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Random 32-hex trace ids from a seeded generator. */
 export function traceIds(seed: number): () => string {
