@@ -53,6 +53,12 @@ const EXPERIMENTS = {
     env: { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9' },
     traced: false,
   },
+  'x-ours-no-compile-cache': {
+    label: 'ours, 100%, compile cache off',
+    nodeArgs: OURS,
+    env: { OTEL_BOOTSTRAP_COMPILE_CACHE: 'false' },
+    traced: true,
+  },
   'x-ours-json': {
     label: 'ours, 100%, http/json',
     nodeArgs: OURS,

@@ -46,6 +46,15 @@ export const CONFIG_ROWS: readonly ConfigRow[] = [
     description: 'When true, the bootstrap loads nothing at all: no SDK, no instrumentation, no signal handlers.',
   },
   {
+    key: 'OTEL_BOOTSTRAP_COMPILE_CACHE',
+    type: 'boolean',
+    default: 'true',
+    description:
+      "Turn on Node's module compile cache (`module.enableCompileCache()`, in the OS temp folder) before loading the " +
+      'SDK, so later starts skip recompiling it and the app. It applies to every module loaded afterwards; `false` ' +
+      'leaves it off.',
+  },
+  {
     key: 'OTEL_SERVICE_NAME',
     type: 'string',
     default: undefined,

@@ -16,6 +16,7 @@ export type { ConfigRow, ConfigType, InstrumentationName } from './config-table'
 /** The resolved configuration the rest of the bootstrap works from. */
 export interface BootstrapConfig {
   readonly sdkDisabled: boolean;
+  readonly compileCache: boolean;
   readonly serviceName: string | undefined;
   readonly resourceAttributes: Readonly<Record<string, string>>;
   readonly environment: string | undefined;
@@ -92,8 +93,17 @@ export function readConfig(env: Env = process.env): ConfigResult {
 
 /** True when OTEL_SDK_DISABLED asks for nothing to load. Reads one variable only, so the entry stays cheap. */
 export function isSdkDisabled(env: Env = process.env): boolean {
-  const row = CONFIG_ROWS[0];
-  return readRow(row, env[row.key], []) === true;
+  return readOne('OTEL_SDK_DISABLED', env) === true;
+}
+
+/** True unless OTEL_BOOTSTRAP_COMPILE_CACHE=false. Read before anything heavy loads. */
+export function wantsCompileCache(env: Env = process.env): boolean {
+  return readOne('OTEL_BOOTSTRAP_COMPILE_CACHE', env) === true;
+}
+
+function readOne(key: string, env: Env): unknown {
+  const row = CONFIG_ROWS.find((r) => r.key === key) as ConfigRow;
+  return readRow(row, env[row.key], []);
 }
 
 function readRow(row: ConfigRow, raw: string | undefined, warnings: ConfigWarning[]): unknown {
@@ -241,6 +251,7 @@ function assemble(values: Map<string, unknown>, warnings: ConfigWarning[]): Boot
   const isJaegerRemote = sampler.endsWith('jaeger_remote');
   return {
     sdkDisabled: get<boolean>('OTEL_SDK_DISABLED'),
+    compileCache: get<boolean>('OTEL_BOOTSTRAP_COMPILE_CACHE'),
     serviceName: get<string | undefined>('OTEL_SERVICE_NAME'),
     resourceAttributes: get<Record<string, string> | undefined>('OTEL_RESOURCE_ATTRIBUTES') ?? {},
     environment: get<string | undefined>('OTEL_BOOTSTRAP_ENVIRONMENT') ?? get<string | undefined>('NODE_ENV'),

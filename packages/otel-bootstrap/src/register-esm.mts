@@ -6,10 +6,11 @@ import { createRequire } from 'node:module';
 import { isMainThread } from 'node:worker_threads';
 
 const require = createRequire(import.meta.url);
-const { isSdkDisabled } = require('./config.js') as typeof import('./config.js');
+const { isSdkDisabled, wantsCompileCache } = require('./config.js') as typeof import('./config.js');
 
 if (isMainThread && !isSdkDisabled()) {
   try {
+    if (wantsCompileCache()) (await import('node:module')).enableCompileCache();
     await registerLoaderHook();
     (require('./start.js') as typeof import('./start.js')).start();
   } catch (error) {
