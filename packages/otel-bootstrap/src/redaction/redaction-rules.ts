@@ -51,6 +51,8 @@ export class RedactionRules {
   private readonly extraKeys: RegExp[];
   private readonly queryKeys: Set<string>;
   private readonly queryPattern: RegExp;
+  /** Attribute keys repeat across spans; their verdicts are cached so each span costs a lookup per key. */
+  private readonly secretKeys = new Map<string, boolean>();
 
   constructor(options: RedactionOptions) {
     this.extraKeys = options.extraKeyGlobs.map((glob) => new RegExp(valueGlobToRegExp(glob).source, 'i'));
@@ -95,6 +97,16 @@ export class RedactionRules {
   }
 
   private isSecretKey(key: string): boolean {
+    let verdict = this.secretKeys.get(key);
+    if (verdict === undefined) {
+      verdict = this.judgeKey(key);
+      if (this.secretKeys.size >= 10_000) this.secretKeys.clear(); // keys built from data must not grow it forever
+      this.secretKeys.set(key, verdict);
+    }
+    return verdict;
+  }
+
+  private judgeKey(key: string): boolean {
     const header = /^http\.(request|response)\.header\.(.+)$/.exec(key);
     if (header) {
       const name = header[2].toLowerCase();
