@@ -59,6 +59,34 @@ const EXPERIMENTS = {
     env: { OTEL_BOOTSTRAP_COMPILE_CACHE: 'false' },
     traced: true,
   },
+  'x-ours-lean': {
+    label: 'ours, 100%, no redaction, no deferral, no traceresponse',
+    nodeArgs: OURS,
+    env: {
+      OTEL_BOOTSTRAP_REDACT: 'false',
+      OTEL_BOOTSTRAP_SAMPLE_ERRORS: 'false',
+      OTEL_BOOTSTRAP_TRACERESPONSE: 'false',
+    },
+    traced: true,
+  },
+  'x-ours-no-redact': {
+    label: 'ours, 100%, no redaction',
+    nodeArgs: OURS,
+    env: { OTEL_BOOTSTRAP_REDACT: 'false' },
+    traced: true,
+  },
+  'x-ours-no-deferral': {
+    label: 'ours, 100%, no error keeping',
+    nodeArgs: OURS,
+    env: { OTEL_BOOTSTRAP_SAMPLE_ERRORS: 'false' },
+    traced: true,
+  },
+  'x-ours-no-traceresponse': {
+    label: 'ours, 100%, no traceresponse',
+    nodeArgs: OURS,
+    env: { OTEL_BOOTSTRAP_TRACERESPONSE: 'false' },
+    traced: true,
+  },
   'x-ours-json': {
     label: 'ours, 100%, http/json',
     nodeArgs: OURS,

