@@ -101,6 +101,30 @@ describe('otel-bootstrap doctor', () => {
     expect(code).toBe(3);
   });
 
+  it('says so when the endpoint answers the check but refuses a real span: exit 4', async () => {
+    // Accepts an empty export, refuses one with a span in it (a quota, a size limit, a schema check).
+    const picky = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () => {
+        const body = Buffer.concat(chunks);
+        res.writeHead(body.length <= 2 ? 200 : 400).end();
+      });
+    });
+    const url = await listen(picky);
+    try {
+      const { code, report } = await doctor({ OTEL_EXPORTER_OTLP_ENDPOINT: url, OTEL_BOOTSTRAP_JAEGER_URL: jaegerUrl });
+      expect(report.steps.map((s) => [s.name, s.ok])).toEqual([
+        ['endpoint', true],
+        ['test span', false],
+      ]);
+      expect(code).toBe(4);
+    } finally {
+      picky.closeAllConnections();
+      await new Promise((resolve) => picky.close(resolve));
+    }
+  });
+
   it("says so when Jaeger's query API does not answer: exit 5", async () => {
     const { code, report } = await doctor({
       OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
