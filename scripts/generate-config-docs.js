@@ -42,6 +42,11 @@ their meaning.
 - \`OTEL_EXPORTER_OTLP_CERTIFICATE\`, \`OTEL_EXPORTER_OTLP_CLIENT_KEY\`, \`OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE\`
   (and their \`_TRACES_\` forms): TLS files for an https endpoint.
 - \`OTEL_EXPORTER_OTLP_COMPRESSION\` (and \`_TRACES_\`): \`gzip\` or \`none\`.
+
+## Not supported: \`OTEL_CONFIG_FILE\`
+
+When \`OTEL_CONFIG_FILE\` is set, the upstream SDK starts from that declarative configuration file and ignores the
+settings on this page (sampling rules, redaction, error keeping and the rest). Leave it unset with this distribution.
 `;
 
 const code = (value) => `\`${value}\``;
