@@ -17,7 +17,6 @@ import { installShutdownHooks, withTimeout } from './shutdown';
 interface RunningSdk {
   readonly config: BootstrapConfig;
   readonly deferred: DeferredDecisionProcessor | undefined;
-  flush(): Promise<void>;
   shutdown(): Promise<void>;
 }
 
@@ -104,7 +103,6 @@ function startSdk(): RunningSdk | undefined {
   return {
     config,
     deferred,
-    flush: () => processor.forceFlush(),
     shutdown: async () => {
       removeHooks();
       sampling.stop();

@@ -38,7 +38,6 @@ interface StrategyResponse {
 export class JaegerRemoteSampler implements ComposableSampler {
   private current: ComposableSampler;
   private readonly timer: NodeJS.Timeout;
-  private readonly firstFetch: Promise<void>;
 
   constructor(
     private readonly settings: JaegerRemoteSettings,
@@ -49,7 +48,7 @@ export class JaegerRemoteSampler implements ComposableSampler {
       [SAMPLING_RULE]: 'initialSamplingRate',
       [SAMPLING_RATIO]: settings.initialSamplingRate,
     });
-    this.firstFetch = this.refresh();
+    void this.refresh();
     this.timer = setInterval(() => void this.refresh(), settings.pollingIntervalMs);
     this.timer.unref();
   }
@@ -63,11 +62,6 @@ export class JaegerRemoteSampler implements ComposableSampler {
     links: Link[],
   ): SamplingIntent {
     return this.current.getSamplingIntent(ctx, traceId, spanName, spanKind, attributes, links);
-  }
-
-  /** Resolves once the startup fetch has succeeded or failed. */
-  ready(): Promise<void> {
-    return this.firstFetch;
   }
 
   stop(): void {
