@@ -1,22 +1,7 @@
 // W1: a node:http GET doing one Redis GET (SET on a miss) and one pg `SELECT $1::int`, answered as JSON.
 // Prints "listening <port>" when ready.
 const http = require('node:http');
-const { Pool } = require('pg');
-const Redis = require('ioredis').default;
-
-const pool = new Pool({ connectionString: process.env.PG_URL, max: 10 });
-const redis = new Redis(process.env.REDIS_URL);
-
-async function item(id) {
-  const key = `bench:item:${id}`;
-  let cached = await redis.get(key);
-  if (cached === null) {
-    cached = JSON.stringify({ id });
-    await redis.set(key, cached, 'EX', 300);
-  }
-  const { rows } = await pool.query('SELECT $1::int AS n', [id]);
-  return { item: JSON.parse(cached), n: rows[0].n };
-}
+const { item } = require('./item');
 
 const server = http.createServer((req, res) => {
   item(Number(req.url.split('/').pop()) || 1).then(
