@@ -94,6 +94,17 @@ export const CONFIG_ROWS: readonly ConfigRow[] = [
       'unless you add them yourself; `all` means every bundled detector.',
   },
   {
+    key: 'OTEL_TRACES_EXPORTER',
+    type: 'enum',
+    default: undefined,
+    allowed: ['otlp', 'terminal', 'none'],
+    description:
+      'Where finished spans go. `otlp` sends them to the OTLP endpoint; `terminal` prints each finished trace on ' +
+      'stderr as an indented tree (service, span name, duration, errors); `none` exports nothing. When neither this ' +
+      'nor an endpoint variable is set, spans go over OTLP to http://localhost:4318 while a collector listens there ' +
+      'and are printed as trees (at most 10 traces a second) while none does.',
+  },
+  {
     key: 'OTEL_EXPORTER_OTLP_ENDPOINT',
     type: 'url',
     default: 'http://localhost:4318',

@@ -22,6 +22,10 @@ export interface BootstrapConfig {
   readonly environment: string | undefined;
   readonly resourceDetectors: readonly string[];
   readonly tracesUrl: string;
+  /** Where spans go; see OTEL_TRACES_EXPORTER. */
+  readonly tracesExporter: 'otlp' | 'terminal' | 'none';
+  /** Print traces in the terminal while no collector answers: nobody chose an exporter or an endpoint. */
+  readonly terminalFallback: boolean;
   readonly exportHeaders: Readonly<Record<string, string>>;
   readonly exportProtocol: 'http/protobuf' | 'http/json';
   readonly exportTimeoutMs: number;
@@ -88,7 +92,8 @@ export function readConfig(env: Env = process.env): ConfigResult {
   for (const row of CONFIG_ROWS) {
     values.set(row.key, readRow(row, env[row.key], warnings));
   }
-  return { config: assemble(values, warnings), warnings };
+  const isSet = (key: string) => (env[key]?.trim() ?? '') !== '';
+  return { config: assemble(values, warnings, isSet), warnings };
 }
 
 /** True when OTEL_SDK_DISABLED asks for nothing to load. Reads one variable only, so the entry stays cheap. */
@@ -230,7 +235,11 @@ export function parseDuration(value: string): number | undefined {
   return Math.round(Number(match[1]) * DURATION_UNITS[(match[2] ?? 'ms').toLowerCase()]);
 }
 
-function assemble(values: Map<string, unknown>, warnings: ConfigWarning[]): BootstrapConfig {
+function assemble(
+  values: Map<string, unknown>,
+  warnings: ConfigWarning[],
+  isSet: (key: string) => boolean,
+): BootstrapConfig {
   const get = <T>(key: string) => values.get(key) as T;
   const enabled = get<InstrumentationName[]>('OTEL_NODE_ENABLED_INSTRUMENTATIONS');
   const disabled = new Set(get<InstrumentationName[]>('OTEL_NODE_DISABLED_INSTRUMENTATIONS'));
@@ -257,6 +266,11 @@ function assemble(values: Map<string, unknown>, warnings: ConfigWarning[]): Boot
     environment: get<string | undefined>('OTEL_BOOTSTRAP_ENVIRONMENT') ?? get<string | undefined>('NODE_ENV'),
     resourceDetectors: get<string[]>('OTEL_NODE_RESOURCE_DETECTORS'),
     tracesUrl: tracesUrl(get('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT'), get('OTEL_EXPORTER_OTLP_ENDPOINT')),
+    tracesExporter: get<'otlp' | 'terminal' | 'none' | undefined>('OTEL_TRACES_EXPORTER') ?? 'otlp',
+    terminalFallback:
+      get('OTEL_TRACES_EXPORTER') === undefined &&
+      !isSet('OTEL_EXPORTER_OTLP_ENDPOINT') &&
+      !isSet('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT'),
     exportHeaders: {
       ...get<Record<string, string> | undefined>('OTEL_EXPORTER_OTLP_HEADERS'),
       ...get<Record<string, string> | undefined>('OTEL_EXPORTER_OTLP_TRACES_HEADERS'),

@@ -4,7 +4,7 @@ import { readConfig } from './config';
 import type { BootstrapConfig } from './config';
 import { installDiagLogger } from './diagnostics';
 import { createInstrumentations } from './instrumentations';
-import { createOtlpExporter } from './processors/exporter';
+import { createTraceExporter } from './processors/exporter';
 import { compositeOf, createPropagators } from './propagation/propagators';
 import { resourceAttributes, resourceDetectors } from './resource';
 import { DeferredDecisionProcessor } from './processors/DeferredDecisionProcessor';
@@ -60,8 +60,9 @@ function startSdk(): RunningSdk | undefined {
   const { config, warnings } = readConfig();
   if (config.sdkDisabled) return undefined;
 
-  // Export: OTLP/HTTP behind the stock batch processor, which drops (rather than queues) past its bound.
-  const batch = new BatchSpanProcessor({ exporter: createOtlpExporter(config), ...config.bsp });
+  // Export: OTLP/HTTP (or the terminal tree while no collector answers) behind the stock batch processor, which
+  // drops (rather than queues) past its bound.
+  const batch = new BatchSpanProcessor({ exporter: createTraceExporter(config), ...config.bsp });
 
   // Sampling: rules and ratios at the head; errors and slow traces kept after the fact, in front of the batch.
   const attributes = resourceAttributes(config);

@@ -1,5 +1,26 @@
+import { ExportResultCode } from '@opentelemetry/core';
 import type { SpanExporter } from '@opentelemetry/sdk-trace';
 import type { BootstrapConfig } from '../config';
+import { CollectorFallbackExporter } from './CollectorFallbackExporter';
+import { TerminalTreeExporter } from './TerminalTreeExporter';
+
+/** A fallback tree printer must never flood a log: past this many traces a second, it counts instead. */
+const FALLBACK_TRACES_PER_SECOND = 10;
+
+/** The exporter OTEL_TRACES_EXPORTER asks for; with nothing chosen, OTLP with the terminal as fallback. */
+export function createTraceExporter(config: BootstrapConfig): SpanExporter {
+  if (config.tracesExporter === 'none') return DISCARD;
+  if (config.tracesExporter === 'terminal') return new TerminalTreeExporter();
+  const otlp = createOtlpExporter(config);
+  if (!config.terminalFallback) return otlp;
+  const terminal = new TerminalTreeExporter({ maxTracesPerSecond: FALLBACK_TRACES_PER_SECOND });
+  return new CollectorFallbackExporter(otlp, terminal, config.tracesUrl);
+}
+
+const DISCARD: SpanExporter = {
+  export: (_spans, resultCallback) => resultCallback({ code: ExportResultCode.SUCCESS }),
+  shutdown: () => Promise.resolve(),
+};
 
 /**
  * The OTLP/HTTP trace exporter for the configured protocol. Only the chosen encoder is loaded: the protobuf and JSON

@@ -106,6 +106,20 @@ describe('readConfig', () => {
     expect(config.tracesUrl).toBe('http://b:9999/custom');
   });
 
+  it.each([
+    [{}, 'otlp', true],
+    [{ OTEL_TRACES_EXPORTER: 'otlp' }, 'otlp', false],
+    [{ OTEL_TRACES_EXPORTER: 'Terminal' }, 'terminal', false],
+    [{ OTEL_TRACES_EXPORTER: 'none' }, 'none', false],
+    [{ OTEL_TRACES_EXPORTER: 'zipkin' }, 'otlp', true],
+    [{ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' }, 'otlp', false],
+    [{ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://collector:4318/v1/traces' }, 'otlp', false],
+    [{ OTEL_EXPORTER_OTLP_ENDPOINT: '  ' }, 'otlp', true],
+  ])('%j: exporter %s, terminal fallback %s', (env, exporter, fallback) => {
+    const { config } = readConfig(env);
+    expect([config.tracesExporter, config.terminalFallback]).toEqual([exporter, fallback]);
+  });
+
   it('merges trace-specific headers over general ones, percent-decoding values', () => {
     const { config } = readConfig({
       OTEL_EXPORTER_OTLP_HEADERS: 'x-a=1,authorization=Basic%20abc',
