@@ -58,7 +58,8 @@ export class TerminalTreeExporter implements SpanExporter {
       }
       for (const [traceId, trace] of this.waiting) {
         const overdue = now - trace.since >= this.holdMs || this.waiting.size > MAX_WAITING_TRACES;
-        if (complete.has(traceId) || overdue) this.print(traceId);
+        if (overdue) this.print(traceId, trace.spans);
+        else if (complete.has(traceId)) this.printFinishedParts(traceId, trace);
       }
     } catch {
       // Printing is best effort: a broken stderr must not fail the export pipeline or reach the app.
@@ -67,7 +68,7 @@ export class TerminalTreeExporter implements SpanExporter {
   }
 
   forceFlush(): Promise<void> {
-    for (const traceId of [...this.waiting.keys()]) this.print(traceId);
+    for (const [traceId, trace] of [...this.waiting]) this.print(traceId, trace.spans);
     return Promise.resolve();
   }
 
@@ -75,13 +76,34 @@ export class TerminalTreeExporter implements SpanExporter {
     return this.forceFlush();
   }
 
-  private print(traceId: string): void {
-    const trace = this.waiting.get(traceId);
-    this.waiting.delete(traceId);
-    if (!trace || !this.mayPrint()) return;
+  /**
+   * Prints what hangs under each local root that has arrived, and leaves the rest waiting: a trace can pass through
+   * this service twice (an order's HTTP request, then its payment outcome over RabbitMQ), and the spans of the
+   * second visit must wait for their own root.
+   */
+  private printFinishedParts(traceId: string, trace: Waiting): void {
+    const finished = new Set(trace.spans.filter(isLocalRoot).map((span) => span.spanContext().spanId));
+    for (let grew = true; grew;) {
+      grew = false;
+      for (const span of trace.spans) {
+        const { spanId } = span.spanContext();
+        if (!finished.has(spanId) && finished.has(span.parentSpanContext?.spanId ?? '')) {
+          finished.add(spanId);
+          grew = true;
+        }
+      }
+    }
+    const [done, rest] = partition(trace.spans, (span) => finished.has(span.spanContext().spanId));
+    if (rest.length > 0) this.waiting.set(traceId, { since: trace.since, spans: rest });
+    this.print(traceId, done, rest.length > 0);
+  }
+
+  private print(traceId: string, spans: ReadableSpan[], keepWaiting = false): void {
+    if (!keepWaiting) this.waiting.delete(traceId);
+    if (!this.mayPrint()) return;
     const skipped = this.notShown > 0 ? `(${this.notShown} more traces were not shown)\n` : '';
     this.notShown = 0;
-    this.write(`${skipped}${renderTraceTree(trace.spans)}`);
+    this.write(`${skipped}${renderTraceTree(spans)}`);
   }
 
   private mayPrint(): boolean {
@@ -97,6 +119,13 @@ export class TerminalTreeExporter implements SpanExporter {
     this.printedInWindow++;
     return true;
   }
+}
+
+function partition<T>(items: readonly T[], test: (item: T) => boolean): [T[], T[]] {
+  const yes: T[] = [];
+  const no: T[] = [];
+  for (const item of items) (test(item) ? yes : no).push(item);
+  return [yes, no];
 }
 
 function isLocalRoot(span: ReadableSpan): boolean {

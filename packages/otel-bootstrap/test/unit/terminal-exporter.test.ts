@@ -83,6 +83,33 @@ describe('TerminalTreeExporter', () => {
     expect(printed[0].split('\n')).toHaveLength(5);
   });
 
+  it('prints each visit of a trace to this service under its own root, holding a visit until its root ends', async () => {
+    memory.reset();
+    // orders: POST /orders, then later the payment outcome (a consumer span with a remote parent) in the same trace.
+    const request = tracer.startSpan('POST /orders', { startTime: T0 });
+    child(request, 'order.place', 1, 5);
+    const traceId = request.spanContext().traceId;
+    const remote = trace.wrapSpanContext({ traceId, spanId: '00f067aa0ba902b7', traceFlags: 1, isRemote: true });
+    const outcome = tracer.startSpan(
+      'order-status process',
+      { startTime: T0 + 20 },
+      trace.setSpan(context.active(), remote),
+    );
+    child(outcome, 'pg.query:UPDATE demo', 21, 23);
+    request.end(T0 + 30); // the request's root ends while the outcome is still being handled
+    const { printed, send } = printer();
+    await send(memory.getFinishedSpans());
+    expect(printed).toEqual([
+      `trace ${traceId}\napi-gateway  POST /orders  30.0 ms\n└── api-gateway  order.place  4.0 ms`,
+    ]);
+    memory.reset();
+    outcome.end(T0 + 40);
+    await send(memory.getFinishedSpans());
+    expect(printed[1]).toBe(
+      `trace ${traceId}\napi-gateway  order-status process  20.0 ms\n└── api-gateway  pg.query:UPDATE demo  2.0 ms`,
+    );
+  });
+
   it('treats a span with a remote parent as the local root', async () => {
     memory.reset();
     const remote = trace.wrapSpanContext({
