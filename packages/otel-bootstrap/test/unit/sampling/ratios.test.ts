@@ -43,6 +43,21 @@ describe('per-endpoint ratios over 20,000 random roots each', () => {
     }
   });
 
+  it("applies the rules before Jaeger's strategy, which decides only unmatched roots", () => {
+    // No Jaeger answers on this port, so the strategy is the initial rate, 1: only the rule can drop a root.
+    const { sampler: remote, stop } = samplingFrom({
+      OTEL_TRACES_SAMPLER: 'parentbased_jaeger_remote',
+      OTEL_TRACES_SAMPLER_ARG: 'endpoint=http://127.0.0.1:9/sampling,initialSamplingRate=1',
+      OTEL_BOOTSTRAP_SAMPLING_RULES: 'GET /health=0',
+    });
+    const nextId = traceIds(11);
+    for (let i = 0; i < 1000; i++) {
+      expect(isSampled(remote, nextId(), httpStart('GET', '/health'))).toBe(false);
+      expect(isSampled(remote, nextId(), httpStart('POST', '/orders'))).toBe(true);
+    }
+    stop();
+  });
+
   it('applies the plain traceidratio sampler at its ratio', () => {
     const { sampler: ratio } = samplingFrom({ OTEL_TRACES_SAMPLER: 'traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.25' });
     const nextId = traceIds(9);
