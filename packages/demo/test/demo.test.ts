@@ -55,6 +55,10 @@ async function startDemo(running: RunningFixture[], env: Record<string, string>)
   return `http://127.0.0.1:${port}`;
 }
 
+function durationMs(span: ReceivedSpan): number {
+  return Number(span.endTimeUnixNano - span.startTimeUnixNano) / 1e6;
+}
+
 function postOrder(gateway: string, query = '', body: object = { userId: 1, amount: 42 }): Promise<Response> {
   return fetch(`${gateway}/orders${query}`, {
     method: 'POST',
@@ -140,6 +144,41 @@ describeWithServices(['postgres', 'redis', 'rabbitmq'])('npm run demo', () => {
       expect(new Set(receiver.spans.map((s) => s.resource['deployment.environment.name']))).toEqual(
         new Set([undefined]),
       );
+    });
+
+    it('logs in (a wrong password is a 401, not an error) and makes ?delay a slow users query', async () => {
+      const gateway = await startDemo(running, { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url });
+      const login = (password: string) =>
+        fetch(`${gateway}/login`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ email: 'ada@example.com', password }),
+        });
+      const good = await login('demo-password');
+      expect(good.status).toBe(200);
+      expect(await good.json()).toEqual({ userId: expect.any(Number), token: expect.any(String) });
+      expect((await login('guess')).status).toBe(401);
+      expect((await postOrder(gateway, '?delay=300')).status).toBe(201);
+      expect((await postOrder(gateway, '?fail=bogus')).status).toBe(400);
+
+      const verified = (spans: readonly ReceivedSpan[]) => spans.filter((s) => s.name === 'password.verify');
+      const slowSelect = (spans: readonly ReceivedSpan[]) =>
+        spans.find((s) => s.service === 'users' && s.name.startsWith('pg.query:SELECT') && durationMs(s) >= 300);
+      await receiver.waitFor((spans) => verified(spans).length === 2 && slowSelect(spans) !== undefined, 30_000);
+      expect(
+        verified(receiver.spans)
+          .map((s) => s.attributes['auth.result'])
+          .sort(),
+      ).toEqual(['invalid_credentials', 'success']);
+      // A 401 is the caller's mistake: no server span is an error. The gateway's CLIENT span is, as the HTTP
+      // semantic conventions say for a 4xx answer to a client, so error-aware sampling keeps such traces.
+      const errors = receiver.spans.filter((s) => s.status.code === 'ERROR');
+      expect(errors.map((s) => [s.service, s.kind, s.attributes['http.response.status_code']])).toEqual([
+        ['api-gateway', 'CLIENT', 401],
+      ]);
+      const sessionSet = receiver.spans.find((s) => s.service === 'users' && s.name.toLowerCase().includes('set'));
+      expect(JSON.stringify(sessionSet?.attributes)).not.toContain('demo-password');
+      expect(durationMs(slowSelect(receiver.spans) as ReceivedSpan)).toBeLessThan(5_000);
     });
   });
 
