@@ -45,8 +45,8 @@ their meaning.
 
 ## Not supported: \`OTEL_CONFIG_FILE\`
 
-When \`OTEL_CONFIG_FILE\` is set, the upstream SDK starts from that declarative configuration file and ignores the
-settings on this page (sampling rules, redaction, error keeping and the rest). Leave it unset with this distribution.
+The upstream SDK's declarative configuration file is ignored: this distribution sets the SDK up itself, from the
+variables on this page only.
 `;
 
 const code = (value) => `\`${value}\``;

@@ -12,6 +12,7 @@ import { RedactingSpanProcessor } from './processors/RedactingSpanProcessor';
 import { RedactionRules } from './redaction/redaction-rules';
 import type { DeferredDecisionStats } from './processors/DeferredDecisionProcessor';
 import { createSampling } from './sampling/create-sampling';
+import { installSdk } from './sdk';
 import { installShutdownHooks, withTimeout } from './shutdown';
 
 interface RunningSdk {
@@ -56,9 +57,12 @@ export function deferredDecisionStats(): DeferredDecisionStats | undefined {
 }
 
 function startSdk(): RunningSdk | undefined {
-  // Configuration: one read of the environment; warnings wait until our logger is installed.
+  // Configuration: one read of the environment, its warnings printed by our logger, which prints a repeated
+  // failure once a minute.
   const { config, warnings } = readConfig();
   if (config.sdkDisabled) return undefined;
+  installDiagLogger(config.logLevel);
+  for (const warning of warnings) diag.warn(warning.message);
 
   // Export: OTLP/HTTP (or the terminal tree while no collector answers) behind the stock batch processor, which
   // drops (rather than queues) past its bound.
@@ -67,6 +71,7 @@ function startSdk(): RunningSdk | undefined {
   // Sampling: rules and ratios at the head; errors and slow traces kept after the fact, in front of the batch.
   const attributes = resourceAttributes(config);
   const sampling = createSampling(config, attributes['service.name']);
+  for (const warning of sampling.warnings) diag.warn(warning);
   const deferred = sampling.deferral ? new DeferredDecisionProcessor(batch, sampling.deferral) : undefined;
 
   // Redaction: secrets are scrubbed as each span ends, before the buffer or the batch ever holds it.
@@ -79,25 +84,17 @@ function startSdk(): RunningSdk | undefined {
     diag.warn(`instrumentation "${name}" could not be loaded and is skipped: ${String(error)}`),
   );
 
-  // SDK: resource, propagation, sampling; no metrics or logs pipelines.
-  const { startNodeSdk } = require('@opentelemetry/sdk-node') as typeof import('@opentelemetry/sdk-node');
-  const sdk = startNodeSdk({
-    logLevel: config.logLevel,
-    resourceAttributes: attributes,
-    resourceDetectors: resourceDetectors(config),
-    propagators: config.propagators.length > 0 ? [compositeOf(createPropagators(config.propagators))] : [],
+  // SDK: resource, propagation, sampling and the processor chain; no metrics or logs pipelines.
+  const sdk = installSdk({
+    envAttributes: config.resourceAttributes,
+    attributes,
+    detectors: resourceDetectors(config),
+    propagator: config.propagators.length > 0 ? compositeOf(createPropagators(config.propagators)) : undefined,
     sampler: sampling.sampler,
     spanLimits: config.spanLimits,
-    spanProcessors: [processor],
-    metricReaders: [],
-    logRecordProcessors: [],
+    spanProcessor: processor,
     instrumentations,
   });
-
-  // Diagnostics: the SDK installed a plain console logger; ours prints a repeated failure once a minute.
-  installDiagLogger(config.logLevel);
-  for (const warning of warnings) diag.warn(warning.message);
-  for (const warning of sampling.warnings) diag.warn(warning);
 
   // Shutdown: flush on SIGTERM, SIGINT and beforeExit without changing how the process ends.
   const removeHooks = installShutdownHooks(() => processor.forceFlush(), config.shutdownTimeoutMs);

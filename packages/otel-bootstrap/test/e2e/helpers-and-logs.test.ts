@@ -63,6 +63,11 @@ describe('logs, helpers and trace ids at the edges', () => {
     const server = receiver.spans.find((s) => s.kind === 'SERVER');
     expect(ids).toEqual({ trace_id: server?.traceId, span_id: server?.spanId });
 
+    // The log lines travel through the child's stdout pipe: under load they can arrive after the response.
+    const inRequestLines = () => logLines(service.stdout).filter((l) => l.text === 'in request');
+    for (let waited = 0; inRequestLines().length < 2 && waited < 5000; waited += 50) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
     const lines = logLines(service.stdout);
     const inRequest = lines.filter((l) => l.text === 'in request');
     expect(inRequest.map((l) => [l.logger, l.trace_id, l.span_id, l.trace_flags])).toEqual([
