@@ -70,7 +70,7 @@ shared and noisy, so absolute numbers move between runs.
   ${options.duration} s per measurement after ${options.warmup} s of warm-up.
 - Official: \`node --require @opentelemetry/auto-instrumentations-node/register\`
   (${versionOf(options.root, '@opentelemetry/auto-instrumentations-node')}) with its defaults, same endpoint and sampling.
-- Ours: \`node --require @org/otel-bootstrap\` (${versionOf(options.root, '@opentelemetry/sdk-node')} sdk-node), defaults.
+- Ours: \`node --require @org/otel-bootstrap\` (SDK ${versionOf(options.root, '@opentelemetry/sdk-trace')}), defaults.
 - "first response" is from spawning the process to its first successful response; "RSS" is the peak under load.
 - "dropped" compares the spans that reached the sink with the requests served, for the 100% configurations.
 

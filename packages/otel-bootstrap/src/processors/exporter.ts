@@ -2,6 +2,7 @@ import { ExportResultCode } from '@opentelemetry/core';
 import type { SpanExporter } from '@opentelemetry/sdk-trace';
 import type { BootstrapConfig } from '../config';
 import { CollectorFallbackExporter } from './CollectorFallbackExporter';
+import { LazyExporter } from './LazyExporter';
 import { TerminalTreeExporter } from './TerminalTreeExporter';
 
 /** A fallback tree printer must never flood a log: past this many traces a second, it counts instead. */
@@ -11,7 +12,7 @@ const FALLBACK_TRACES_PER_SECOND = 10;
 export function createTraceExporter(config: BootstrapConfig): SpanExporter {
   if (config.tracesExporter === 'none') return DISCARD;
   if (config.tracesExporter === 'terminal') return new TerminalTreeExporter();
-  const otlp = createOtlpExporter(config);
+  const otlp = new LazyExporter(() => createOtlpExporter(config));
   if (!config.terminalFallback) return otlp;
   const terminal = new TerminalTreeExporter({ maxTracesPerSecond: FALLBACK_TRACES_PER_SECOND });
   return new CollectorFallbackExporter(otlp, terminal, config.tracesUrl);

@@ -1,0 +1,40 @@
+import { ExportResultCode } from '@opentelemetry/core';
+import type { ExportResult } from '@opentelemetry/core';
+import type { SpanExporter } from '@opentelemetry/sdk-trace';
+import { LazyExporter } from '../../src/processors/LazyExporter';
+
+const send = (exporter: SpanExporter) =>
+  new Promise<ExportResult>((resolve) => exporter.export([], (result) => resolve(result)));
+
+describe('LazyExporter', () => {
+  it('builds the real exporter on the first export only, and never for a flush or shutdown before it', async () => {
+    let built = 0;
+    const exported: number[] = [];
+    const lazy = new LazyExporter(() => {
+      built++;
+      return {
+        export: (spans, done) => {
+          exported.push(spans.length);
+          done({ code: ExportResultCode.SUCCESS });
+        },
+        shutdown: () => Promise.resolve(),
+      };
+    });
+    await lazy.forceFlush();
+    expect(built).toBe(0);
+    expect((await send(lazy)).code).toBe(ExportResultCode.SUCCESS);
+    await send(lazy);
+    expect([built, exported]).toEqual([1, [0, 0]]);
+    await lazy.shutdown();
+    await expect(new LazyExporter(() => ({}) as SpanExporter).shutdown()).resolves.toBeUndefined();
+  });
+
+  it('reports a failure to build as a failed export, never as a throw', async () => {
+    const lazy = new LazyExporter(() => {
+      throw new Error('no encoder');
+    });
+    const result = await send(lazy);
+    expect(result.code).toBe(ExportResultCode.FAILED);
+    expect(result.error?.message).toBe('no encoder');
+  });
+});
