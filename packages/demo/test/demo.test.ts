@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import {
   buildTrees,
   describeWithServices,
+  hideExpressLayers,
   OtlpReceiver,
   renderTrees,
   serviceUrl,
@@ -15,9 +16,6 @@ import type { ReceivedSpan, RunningFixture } from '@org/otel-testing';
 // @org/otel-bootstrap` processes against the real PostgreSQL, Redis and RabbitMQ; the test drives one order.
 
 const RUN_LOCAL = join(__dirname, '../src/run-local.js');
-
-/** Express's own middleware spans are correct but say nothing about the flow; the drawing leaves them out. */
-const hideExpressLayers = (span: ReceivedSpan) => span.scope.name === '@opentelemetry/instrumentation-express';
 
 /** A base port with the five after it free too: the demo's services take base .. base+5. */
 async function freePortRange(): Promise<number> {

@@ -9,6 +9,9 @@ export interface SpanNode {
 /** Which spans to leave out of a tree; their children move up to the nearest ancestor that is kept. */
 export type HideSpan = (span: ReceivedSpan) => boolean;
 
+/** Express's own middleware and handler spans are correct but say nothing about a flow; drawings leave them out. */
+export const hideExpressLayers: HideSpan = (span) => span.scope.name === '@opentelemetry/instrumentation-express';
+
 /**
  * Arranges spans into trees by parent id. A span whose parent was not received becomes a root, so a broken trace
  * shows up as more than one root rather than vanishing.

@@ -1,6 +1,7 @@
 import {
   buildTrees,
   describeWithServices,
+  hideExpressLayers,
   OtlpReceiver,
   renderTrees,
   serviceUrl,
@@ -9,9 +10,6 @@ import {
 } from '@org/otel-testing';
 import type { ReceivedSpan, RunningFixture } from '@org/otel-testing';
 import { fixture } from '../helpers/http';
-
-/** Express's own middleware spans are correct but say nothing about the flow; the drawings leave them out. */
-const hideExpressLayers = (span: ReceivedSpan) => span.scope.name === '@opentelemetry/instrumentation-express';
 
 /** Starts the six services of the order flow, each its own process, and returns the gateway's URL. */
 async function startFlow(receiver: OtlpReceiver, running: RunningFixture[], queuePrefix: string): Promise<string> {
