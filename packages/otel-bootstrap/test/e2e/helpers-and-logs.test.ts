@@ -70,7 +70,9 @@ describe('logs, helpers and trace ids at the edges', () => {
     }
     const lines = logLines(service.stdout);
     const inRequest = lines.filter((l) => l.text === 'in request');
-    expect(inRequest.map((l) => [l.logger, l.trace_id, l.span_id, l.trace_flags])).toEqual([
+    // The two loggers write independently, so their lines can arrive in either order.
+    const byLogger = (a: LogLine, b: LogLine) => String(a.logger).localeCompare(String(b.logger));
+    expect(inRequest.sort(byLogger).map((l) => [l.logger, l.trace_id, l.span_id, l.trace_flags])).toEqual([
       ['pino', ids.trace_id, ids.span_id, '01'],
       ['winston', ids.trace_id, ids.span_id, '01'],
     ]);
