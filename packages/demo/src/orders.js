@@ -78,6 +78,8 @@ async function consumeOutcomes(deps) {
   const { channel } = deps;
   await untraced(() =>
     channel.consume(QUEUES.orderStatus.name, async (message) => {
+      // null: the broker cancelled the consumer (the queue was deleted); there is nothing to settle.
+      if (!message) return;
       try {
         await finishOrder(deps, message.fields.routingKey, JSON.parse(message.content.toString()));
       } catch (error) {

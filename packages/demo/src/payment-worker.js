@@ -46,12 +46,14 @@ async function handle(channel, message) {
 async function main() {
   const { channel } = await openChannel();
   await untraced(() =>
-    channel.consume(QUEUES.payment.name, (message) =>
-      handle(channel, message).catch((error) => {
+    channel.consume(QUEUES.payment.name, (message) => {
+      // null: the broker cancelled the consumer (the queue was deleted); there is nothing to settle.
+      if (!message) return undefined;
+      return handle(channel, message).catch((error) => {
         console.error(`payment not handled: ${error.message}`);
         channel.nack(message, false, false);
-      }),
-    ),
+      });
+    }),
   );
   await serveHealth(settings.port);
   console.log(`payment-worker consuming ${QUEUES.payment.name}, health on ${settings.port}`);

@@ -206,7 +206,7 @@ describeWithServices(['postgres', 'redis', 'rabbitmq'])('npm run demo', () => {
       console.log(`demo, terminal:\n${lines.filter((l) => /\[[a-z-]+\] .* ms/.test(l)).join('\n')}`);
       expect(lines).toContainEqual(
         expect.stringMatching(
-          /^\[api-gateway\] \[otel-bootstrap\] info: no OTLP collector answers at http:\/\/localhost:4318/,
+          /^\[api-gateway\] \[otel-bootstrap\] warn: no OTLP collector answers at http:\/\/localhost:4318/,
         ),
       );
       expect(printed('payment-worker')).toEqual([

@@ -82,7 +82,9 @@ export const CONFIG_ROWS: readonly ConfigRow[] = [
     key: 'NODE_ENV',
     type: 'string',
     default: undefined,
-    description: 'Read only as the fallback for `deployment.environment.name`.',
+    description:
+      'Read as the fallback for `deployment.environment.name`; `production` also turns off the terminal fallback ' +
+      '(see `OTEL_TRACES_EXPORTER`).',
   },
   {
     key: 'OTEL_NODE_RESOURCE_DETECTORS',
@@ -97,12 +99,13 @@ export const CONFIG_ROWS: readonly ConfigRow[] = [
     key: 'OTEL_TRACES_EXPORTER',
     type: 'enum',
     default: undefined,
-    allowed: ['otlp', 'terminal', 'none'],
+    allowed: ['otlp', 'terminal', 'console', 'none'],
     description:
-      'Where finished spans go. `otlp` sends them to the OTLP endpoint; `terminal` prints each finished trace on ' +
-      'stderr as an indented tree (service, span name, duration, errors); `none` exports nothing. When neither this ' +
-      'nor an endpoint variable is set, spans go over OTLP to http://localhost:4318 while a collector listens there ' +
-      'and are printed as trees (at most 10 traces a second) while none does.',
+      'Where finished spans go. `otlp` sends them to the OTLP endpoint; `terminal` (or `console`) prints each ' +
+      'finished trace on stderr as an indented tree (service, span name, duration, errors); `none` exports nothing. ' +
+      'When neither this nor an endpoint variable is set, and `NODE_ENV` is not `production`, spans go over OTLP to ' +
+      'http://localhost:4318 while a collector listens there and are printed as trees (at most 10 traces a second) ' +
+      'while none does.',
   },
   {
     key: 'OTEL_EXPORTER_OTLP_ENDPOINT',

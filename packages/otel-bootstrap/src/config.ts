@@ -266,9 +266,11 @@ function assemble(
     environment: get<string | undefined>('OTEL_BOOTSTRAP_ENVIRONMENT') ?? get<string | undefined>('NODE_ENV'),
     resourceDetectors: get<string[]>('OTEL_NODE_RESOURCE_DETECTORS'),
     tracesUrl: tracesUrl(get('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT'), get('OTEL_EXPORTER_OTLP_ENDPOINT')),
-    tracesExporter: get<'otlp' | 'terminal' | 'none' | undefined>('OTEL_TRACES_EXPORTER') ?? 'otlp',
+    tracesExporter: tracesExporter(get('OTEL_TRACES_EXPORTER')),
+    // A production service whose collector is down must not start writing trees into its logs.
     terminalFallback:
       get('OTEL_TRACES_EXPORTER') === undefined &&
+      get('NODE_ENV') !== 'production' &&
       !isSet('OTEL_EXPORTER_OTLP_ENDPOINT') &&
       !isSet('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT'),
     exportHeaders: {
@@ -370,6 +372,12 @@ function jaegerRemoteSettings(arg: string | undefined, warnings: ConfigWarning[]
     else bad('initialSamplingRate to be a number from 0 to 1', settings.initialSamplingRate);
   }
   return settings;
+}
+
+/** `console` is the name the OTel docs use for printing spans; ours prints trees. */
+function tracesExporter(value: string | undefined): BootstrapConfig['tracesExporter'] {
+  if (value === 'console') return 'terminal';
+  return (value as BootstrapConfig['tracesExporter'] | undefined) ?? 'otlp';
 }
 
 function tracesUrl(signalSpecific: string | undefined, base: string): string {

@@ -29,14 +29,19 @@ export class CollectorFallbackExporter implements SpanExporter {
   ) {}
 
   export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
-    void this.collectorAnswers().then((answers) => {
-      this.reportChange(answers);
-      try {
-        (answers ? this.otlp : this.terminal).export(spans, resultCallback);
-      } catch (error) {
-        resultCallback({ code: ExportResultCode.FAILED, error: error as Error });
-      }
-    });
+    let answered = false;
+    const answer = (result: ExportResult) => {
+      if (answered) return;
+      answered = true;
+      resultCallback(result);
+    };
+    this.collectorAnswers()
+      .then((answers) => {
+        this.reportChange(answers);
+        (answers ? this.otlp : this.terminal).export(spans, answer);
+      })
+      // Nothing here may become an unhandled rejection in the app.
+      .catch((error: unknown) => answer({ code: ExportResultCode.FAILED, error: error as Error }));
   }
 
   async forceFlush(): Promise<void> {
@@ -60,12 +65,14 @@ export class CollectorFallbackExporter implements SpanExporter {
     const first = this.collectorSeen === undefined;
     this.collectorSeen = answers;
     if (!answers) {
-      diag.info(
+      diag.warn(
         `no OTLP collector answers at ${this.url}: each finished trace is printed to stderr until one does. ` +
           'Set OTEL_EXPORTER_OTLP_ENDPOINT to send elsewhere, or OTEL_TRACES_EXPORTER=otlp to never print.',
       );
     } else if (!first) {
       diag.info(`an OTLP collector answers at ${this.url}: traces are sent there again.`);
+      // Print what the terminal still holds now, rather than keep it until shutdown.
+      void this.terminal.forceFlush?.().catch(() => undefined);
     }
   }
 }

@@ -17,10 +17,14 @@ export interface TerminalTreeOptions {
 interface Waiting {
   readonly since: number;
   readonly spans: ReadableSpan[];
+  /** Spans not held because the trace reached MAX_SPANS_PER_TRACE. */
+  left: number;
 }
 
 /** Traces waiting for their local root; past this the oldest are printed early rather than held. */
 const MAX_WAITING_TRACES = 1000;
+/** Spans held per trace: a long-lived root (a job, a websocket) must not grow a tree without bound. */
+const MAX_SPANS_PER_TRACE = 200;
 
 /**
  * Prints each finished trace as an indented tree (see terminal-tree.ts) instead of sending it anywhere. A batch can
@@ -51,14 +55,15 @@ export class TerminalTreeExporter implements SpanExporter {
       const complete = new Set<string>();
       for (const span of spans) {
         const traceId = span.spanContext().traceId;
-        const trace = this.waiting.get(traceId) ?? { since: now, spans: [] };
-        trace.spans.push(span);
+        const trace = this.waiting.get(traceId) ?? { since: now, spans: [], left: 0 };
+        if (trace.spans.length < MAX_SPANS_PER_TRACE || isLocalRoot(span)) trace.spans.push(span);
+        else trace.left++;
         this.waiting.set(traceId, trace);
         if (isLocalRoot(span)) complete.add(traceId);
       }
       for (const [traceId, trace] of this.waiting) {
         const overdue = now - trace.since >= this.holdMs || this.waiting.size > MAX_WAITING_TRACES;
-        if (overdue) this.print(traceId, trace.spans);
+        if (overdue) this.print(traceId, trace.spans, false, trace.left);
         else if (complete.has(traceId)) this.printFinishedParts(traceId, trace);
       }
     } catch {
@@ -68,7 +73,11 @@ export class TerminalTreeExporter implements SpanExporter {
   }
 
   forceFlush(): Promise<void> {
-    for (const [traceId, trace] of [...this.waiting]) this.print(traceId, trace.spans);
+    try {
+      for (const [traceId, trace] of [...this.waiting]) this.print(traceId, trace.spans, false, trace.left);
+    } catch {
+      // Best effort, as in export().
+    }
     return Promise.resolve();
   }
 
@@ -94,16 +103,17 @@ export class TerminalTreeExporter implements SpanExporter {
       }
     }
     const [done, rest] = partition(trace.spans, (span) => finished.has(span.spanContext().spanId));
-    if (rest.length > 0) this.waiting.set(traceId, { since: trace.since, spans: rest });
-    this.print(traceId, done, rest.length > 0);
+    if (rest.length > 0) this.waiting.set(traceId, { since: trace.since, spans: rest, left: 0 });
+    this.print(traceId, done, rest.length > 0, rest.length > 0 ? 0 : trace.left);
   }
 
-  private print(traceId: string, spans: ReadableSpan[], keepWaiting = false): void {
+  private print(traceId: string, spans: ReadableSpan[], keepWaiting = false, left = 0): void {
     if (!keepWaiting) this.waiting.delete(traceId);
     if (!this.mayPrint()) return;
     const skipped = this.notShown > 0 ? `(${this.notShown} more traces were not shown)\n` : '';
+    const cut = left > 0 ? `\n(${left} more spans of this trace were not held)` : '';
     this.notShown = 0;
-    this.write(`${skipped}${renderTraceTree(spans)}`);
+    this.write(`${skipped}${renderTraceTree(spans)}${cut}`);
   }
 
   private mayPrint(): boolean {

@@ -188,7 +188,7 @@ describe('the demo services', () => {
     const { environment, healthcheck } = services[name];
     expect(environment.OTEL_SERVICE_NAME).toBe(name);
     expect(Number(environment.PORT)).toBe(port);
-    expect(healthcheck.test).toEqual(['CMD', 'wget', '-q', '--spider', `http://localhost:${port}/health`]);
+    expect(healthcheck.test).toEqual(['CMD', 'wget', '-q', '--spider', `http://127.0.0.1:${port}/health`]);
   });
 
   it.each(Object.keys(routes))(

@@ -140,6 +140,19 @@ describe('TerminalTreeExporter', () => {
     expect(printed).toHaveLength(2);
   });
 
+  it('holds at most 200 spans of one trace, keeps its root, and says how many it left out', async () => {
+    memory.reset();
+    const root = tracer.startSpan('job', { startTime: T0 });
+    for (let i = 0; i < 250; i++) child(root, `step ${i}`, i, i + 0.5);
+    root.end(T0 + 300);
+    const { printed, send } = printer();
+    await send(memory.getFinishedSpans());
+    const lines = printed[0].split('\n');
+    expect(lines[1]).toBe('api-gateway  job  300.0 ms');
+    expect(lines).toHaveLength(1 + 1 + 200 + 1); // header, root, 200 held children, the note
+    expect(lines.at(-1)).toBe('(50 more spans of this trace were not held)');
+  });
+
   it('prints at most the given number of traces a second, and says how many it left out', async () => {
     let now = 0;
     const { printed, send } = printer({ maxTracesPerSecond: 2, now: () => now });
