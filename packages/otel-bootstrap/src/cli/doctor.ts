@@ -82,6 +82,7 @@ function describe(config: BootstrapConfig, serviceName: string): Record<string, 
   return {
     'service.name': serviceName,
     enabled: config.sdkDisabled ? 'no (OTEL_SDK_DISABLED=true)' : 'yes',
+    exporter: exporterLine(config),
     'traces endpoint': `${config.tracesUrl} (${config.exportProtocol})`,
     'export headers': headers.length > 0 ? headers.join(', ') : 'none',
     sampler: `${config.sampler}${config.sampler.includes('ratio') ? `, ratio ${config.samplerRatio}` : ''}`,
@@ -93,6 +94,13 @@ function describe(config: BootstrapConfig, serviceName: string): Record<string, 
     redaction: config.redact.enabled ? 'on' : 'OFF',
     'jaeger url': config.jaegerUrl,
   };
+}
+
+/** Apps send nowhere with `none`, and only to stderr with `terminal`, whatever the endpoint check below finds. */
+function exporterLine(config: BootstrapConfig): string {
+  if (config.tracesExporter === 'none') return 'none (OTEL_TRACES_EXPORTER=none): apps export nothing';
+  if (config.tracesExporter === 'terminal') return 'terminal (OTEL_TRACES_EXPORTER): apps print traces on stderr';
+  return config.terminalFallback ? 'otlp, printing trees on stderr while no collector answers' : 'otlp';
 }
 
 async function sendTestSpan(config: BootstrapConfig, serviceName: string) {

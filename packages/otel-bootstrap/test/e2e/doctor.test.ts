@@ -64,7 +64,17 @@ describe('otel-bootstrap doctor', () => {
     ]);
     expect(report.traceUrl).toBe(`${jaegerUrl}/trace/${report.traceId}`);
     expect(receiver.spans.map((s) => s.name)).toEqual(['otel-bootstrap doctor']);
+    expect(report.configuration.exporter).toBe('otlp');
     expect(code).toBe(0);
+  });
+
+  it('says when apps export nowhere (OTEL_TRACES_EXPORTER=none), even though its own test span arrives', async () => {
+    const { report } = await doctor({
+      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+      OTEL_TRACES_EXPORTER: 'none',
+      OTEL_BOOTSTRAP_JAEGER_URL: jaegerUrl,
+    });
+    expect(report.configuration.exporter).toBe('none (OTEL_TRACES_EXPORTER=none): apps export nothing');
   });
 
   it('masks header values, reports a bad variable, and exits 2 when all else works', async () => {
