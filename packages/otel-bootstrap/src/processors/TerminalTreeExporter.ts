@@ -63,8 +63,10 @@ export class TerminalTreeExporter implements SpanExporter {
       }
       for (const [traceId, trace] of this.waiting) {
         const overdue = now - trace.since >= this.holdMs || this.waiting.size > MAX_WAITING_TRACES;
-        if (overdue) this.print(traceId, trace.spans, false, trace.left);
-        else if (complete.has(traceId)) this.printFinishedParts(traceId, trace);
+        if (overdue) {
+          this.waiting.delete(traceId);
+          this.print(trace.spans, trace.left);
+        } else if (complete.has(traceId)) this.printFinishedParts(traceId, trace);
       }
     } catch {
       // Printing is best effort: a broken stderr must not fail the export pipeline or reach the app.
@@ -74,7 +76,9 @@ export class TerminalTreeExporter implements SpanExporter {
 
   forceFlush(): Promise<void> {
     try {
-      for (const [traceId, trace] of [...this.waiting]) this.print(traceId, trace.spans, false, trace.left);
+      const all = [...this.waiting.values()];
+      this.waiting.clear();
+      for (const trace of all) this.print(trace.spans, trace.left);
     } catch {
       // Best effort, as in export().
     }
@@ -104,11 +108,11 @@ export class TerminalTreeExporter implements SpanExporter {
     }
     const [done, rest] = partition(trace.spans, (span) => finished.has(span.spanContext().spanId));
     if (rest.length > 0) this.waiting.set(traceId, { since: trace.since, spans: rest, left: 0 });
-    this.print(traceId, done, rest.length > 0, rest.length > 0 ? 0 : trace.left);
+    else this.waiting.delete(traceId);
+    this.print(done, rest.length > 0 ? 0 : trace.left);
   }
 
-  private print(traceId: string, spans: ReadableSpan[], keepWaiting = false, left = 0): void {
-    if (!keepWaiting) this.waiting.delete(traceId);
+  private print(spans: ReadableSpan[], left: number): void {
     if (!this.mayPrint()) return;
     const skipped = this.notShown > 0 ? `(${this.notShown} more traces were not shown)\n` : '';
     const cut = left > 0 ? `\n(${left} more spans of this trace were not held)` : '';
