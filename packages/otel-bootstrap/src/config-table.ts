@@ -202,6 +202,16 @@ export const CONFIG_ROWS: readonly ConfigRow[] = [
       'can quote the trace id in a support request.',
   },
   {
+    key: 'OTEL_BOOTSTRAP_HTTP_SERVER',
+    type: 'enum',
+    default: 'lean',
+    allowed: ['lean', 'upstream'],
+    description:
+      "Which instrumentation makes HTTP server spans. `lean` is ours: the same spans and attributes as upstream's " +
+      "`@opentelemetry/instrumentation-http`, for about half its CPU per request; `upstream` uses upstream's, as " +
+      'a fallback. Client spans always come from upstream.',
+  },
+  {
     key: 'OTEL_BOOTSTRAP_REDACT',
     type: 'boolean',
     default: 'true',

@@ -37,6 +37,7 @@ export interface BootstrapConfig {
   };
   readonly propagators: readonly string[];
   readonly traceResponse: boolean;
+  readonly httpServer: 'lean' | 'upstream';
   readonly spanLimits: {
     readonly attributeValueLengthLimit: number;
     readonly attributeCountLimit: number;
@@ -287,6 +288,7 @@ function assemble(
     },
     propagators: propagators.includes('none') ? [] : propagators,
     traceResponse: get<boolean>('OTEL_BOOTSTRAP_TRACERESPONSE'),
+    httpServer: get<'lean' | 'upstream'>('OTEL_BOOTSTRAP_HTTP_SERVER'),
     spanLimits: {
       attributeValueLengthLimit:
         get<number | undefined>('OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT') ??

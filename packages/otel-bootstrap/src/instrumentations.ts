@@ -12,13 +12,25 @@ import { scrubSqlLiterals } from './redaction/sql-literals';
 /** What the factories need to know beyond which instrumentations are on. */
 export interface InstrumentationOptions {
   readonly traceResponse: boolean;
+  /** Whose instrumentation makes SERVER spans: ours (see http-server/) or upstream's. */
+  readonly httpServer: 'lean' | 'upstream';
 }
 
-const FACTORIES: Readonly<Record<InstrumentationName, (options: InstrumentationOptions) => Instrumentation>> = {
-  http: ({ traceResponse }) => {
+const FACTORIES: Readonly<
+  Record<InstrumentationName, (options: InstrumentationOptions) => Instrumentation | Instrumentation[]>
+> = {
+  http: ({ traceResponse, httpServer }) => {
     const { HttpInstrumentation } =
       require('@opentelemetry/instrumentation-http') as typeof import('@opentelemetry/instrumentation-http');
-    return new HttpInstrumentation(traceResponse ? { requestHook: createTraceResponseHook() } : {});
+    if (httpServer === 'upstream') {
+      return new HttpInstrumentation(traceResponse ? { requestHook: createTraceResponseHook() } : {});
+    }
+    const { HttpServerInstrumentation } =
+      require('./http-server/HttpServerInstrumentation') as typeof import('./http-server/HttpServerInstrumentation');
+    return [
+      new HttpInstrumentation({ disableIncomingRequestInstrumentation: true }),
+      new HttpServerInstrumentation({ traceResponse }),
+    ];
   },
   undici: () => {
     const { UndiciInstrumentation } =
@@ -83,7 +95,7 @@ export function createInstrumentations(
 ): Instrumentation[] {
   return names.flatMap((name) => {
     try {
-      return [FACTORIES[name](options)];
+      return [FACTORIES[name](options)].flat();
     } catch (error) {
       onError(name, error);
       return [];

@@ -18,7 +18,7 @@ function rememberResponse(message: unknown): void {
 }
 
 /**
- * A request hook for the HTTP instrumentation that sets the W3C Trace Context Level 2 `traceresponse` header on
+ * A request hook for upstream's HTTP instrumentation (OTEL_BOOTSTRAP_HTTP_SERVER=upstream) that sets the W3C Trace Context Level 2 `traceresponse` header on
  * server responses: `00-<trace id>-<server span id>-<flags>`. Callers can quote the trace id in a support request.
  * It runs when the server span starts, before the app's handler, so the app can still override the header.
  */
@@ -33,8 +33,16 @@ export function createTraceResponseHook(): (span: Span, request: unknown) => voi
     const response = carrier[RESPONSE];
     if (!response) return;
     carrier[RESPONSE] = undefined; // the request outlives the need: do not keep the response reachable from it
-    if (response.headersSent) return;
-    const { traceId, spanId, traceFlags } = span.spanContext();
-    response.setHeader('traceresponse', `00-${traceId}-${spanId}-${(traceFlags & 1).toString(16).padStart(2, '0')}`);
+    setTraceResponse(response, span);
   };
+}
+
+/**
+ * Sets `traceresponse: 00-<trace id>-<server span id>-<flags>` on a response whose headers are not sent yet. Called
+ * when the server span starts, before the app's handler, so the app can still override the header.
+ */
+export function setTraceResponse(response: ServerResponse, span: Span): void {
+  if (response.headersSent) return;
+  const { traceId, spanId, traceFlags } = span.spanContext();
+  response.setHeader('traceresponse', `00-${traceId}-${spanId}-${(traceFlags & 1).toString(16).padStart(2, '0')}`);
 }
