@@ -53,6 +53,18 @@ const EXPERIMENTS = {
     env: { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9' },
     traced: false,
   },
+  'x-ours-upstream-http-server': {
+    label: "ours, 100%, upstream's HTTP server instrumentation",
+    nodeArgs: OURS,
+    env: { OTEL_BOOTSTRAP_HTTP_SERVER: 'upstream' },
+    traced: true,
+  },
+  'x-ours-off-upstream-http-server': {
+    label: "ours, always_off, upstream's HTTP server instrumentation",
+    nodeArgs: OURS,
+    env: { OTEL_TRACES_SAMPLER: 'always_off', OTEL_BOOTSTRAP_HTTP_SERVER: 'upstream' },
+    traced: false,
+  },
   'x-ours-no-compile-cache': {
     label: 'ours, 100%, compile cache off',
     nodeArgs: OURS,

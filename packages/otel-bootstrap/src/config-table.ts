@@ -208,8 +208,8 @@ export const CONFIG_ROWS: readonly ConfigRow[] = [
     allowed: ['lean', 'upstream'],
     description:
       "Which instrumentation makes HTTP server spans. `lean` is ours: the same spans and attributes as upstream's " +
-      "`@opentelemetry/instrumentation-http`, for about half its CPU per request; `upstream` uses upstream's, as " +
-      'a fallback. Client spans always come from upstream.',
+      "`@opentelemetry/instrumentation-http`, adding about half the CPU per request that upstream's adds; " +
+      "`upstream` uses upstream's, as a fallback. Client spans always come from upstream.",
   },
   {
     key: 'OTEL_BOOTSTRAP_REDACT',
