@@ -359,6 +359,20 @@ export const CONFIG_ROWS: readonly ConfigRow[] = [
     description: 'Like `OTEL_ATTRIBUTE_COUNT_LIMIT`, for span attributes only; wins over it.',
   },
   {
+    key: 'OTEL_EVENT_ATTRIBUTE_COUNT_LIMIT',
+    type: 'integer',
+    default: '128',
+    min: 0,
+    description: 'Most attributes per span event (an exception event included); more are dropped.',
+  },
+  {
+    key: 'OTEL_LINK_ATTRIBUTE_COUNT_LIMIT',
+    type: 'integer',
+    default: '128',
+    min: 0,
+    description: 'Most attributes per span link; more are dropped.',
+  },
+  {
     key: 'OTEL_SPAN_EVENT_COUNT_LIMIT',
     type: 'integer',
     default: '128',

@@ -43,6 +43,8 @@ export interface BootstrapConfig {
     readonly attributeCountLimit: number;
     readonly eventCountLimit: number;
     readonly linkCountLimit: number;
+    readonly attributePerEventCountLimit: number;
+    readonly attributePerLinkCountLimit: number;
   };
   readonly redact: {
     readonly enabled: boolean;
@@ -297,6 +299,9 @@ function assemble(
         get<number | undefined>('OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT') ?? get<number>('OTEL_ATTRIBUTE_COUNT_LIMIT'),
       eventCountLimit: get<number>('OTEL_SPAN_EVENT_COUNT_LIMIT'),
       linkCountLimit: get<number>('OTEL_SPAN_LINK_COUNT_LIMIT'),
+      // SDK 3 reads no environment itself: without these, events and links keep up to 128 attributes whatever is set.
+      attributePerEventCountLimit: get<number>('OTEL_EVENT_ATTRIBUTE_COUNT_LIMIT'),
+      attributePerLinkCountLimit: get<number>('OTEL_LINK_ATTRIBUTE_COUNT_LIMIT'),
     },
     redact: {
       enabled: get<boolean>('OTEL_BOOTSTRAP_REDACT'),

@@ -75,4 +75,19 @@ describe('limits', () => {
     expect(span.events).toHaveLength(128);
     expect(receiver.requests.every((r) => r.body.length < 100_000)).toBe(true);
   });
+
+  it('bounds the attributes of an event by OTEL_EVENT_ATTRIBUTE_COUNT_LIMIT', async () => {
+    const exit = await runFixture({
+      script: fixture('big-attribute.js'),
+      env: {
+        OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+        OTEL_EVENT_ATTRIBUTE_COUNT_LIMIT: '2',
+        OTEL_SPAN_EVENT_COUNT_LIMIT: '1000',
+      },
+    });
+    expect(exit.code).toBe(0);
+    const span = receiver.spans[receiver.spans.length - 1];
+    const wide = span.events.find((e) => e.name === 'wide');
+    expect(wide?.attributes).toEqual({ a: 1, b: 2 });
+  });
 });
