@@ -21,13 +21,20 @@ export interface HttpServerInstrumentationConfig extends InstrumentationConfig {
   readonly traceResponse?: boolean;
 }
 
-const SPAN = Symbol('otel-bootstrap server span');
+/** The response's server spans not ended yet: usually one; more if the app re-emits 'request' for it. */
+const OPEN_SPANS = Symbol('otel-bootstrap open server spans');
 const CONTEXT = Symbol('otel-bootstrap server context');
-const ROUTE = Symbol('otel-bootstrap server rpc metadata');
+const ORIGINAL_EMIT = Symbol('otel-bootstrap original emit');
 
-type Traced = { [CONTEXT]?: Context };
-type TracedResponse = ServerResponse & Traced & { [SPAN]?: Span; [ROUTE]?: RPCMetadata; req: IncomingMessage };
+interface OpenSpan {
+  readonly span: Span;
+  /** Where express and fastify report the matched route, as they do to upstream's instrumentation. */
+  readonly rpcMetadata: RPCMetadata;
+}
 type Emit = (this: unknown, event: string | symbol, ...args: unknown[]) => boolean;
+type Traced = { [CONTEXT]?: Context; [ORIGINAL_EMIT]?: Emit; emit: Emit };
+type TracedRequest = IncomingMessage & Traced;
+type TracedResponse = ServerResponse & Traced & { [OPEN_SPANS]?: OpenSpan[]; req: IncomingMessage };
 
 /** SERVER spans for `node:http` and `node:https`, one per request, with upstream's attributes. */
 export class HttpServerInstrumentation extends InstrumentationBase<HttpServerInstrumentationConfig> {
@@ -55,93 +62,104 @@ export class HttpServerInstrumentation extends InstrumentationBase<HttpServerIns
   }
 
   private patchEmit(original: Emit, scheme: 'http' | 'https'): Emit {
-    const start = (request: IncomingMessage & Traced, response: TracedResponse) =>
-      this.startServerSpan(request, response, scheme);
+    const start = (request: TracedRequest, response: TracedResponse) => this.startServerSpan(request, response, scheme);
     const reportError = (error: unknown) =>
       this._diag.error('could not start a server span; the request goes on untraced', error);
     return function emitWithServerSpan(this: unknown, event, ...args) {
       if (event !== 'request') return original.apply(this, [event, ...args]);
-      const request = args[0] as IncomingMessage & Traced;
+      const request = args[0] as TracedRequest;
       const response = args[1] as TracedResponse;
-      let active: Context;
+      let started: { active: Context; open: OpenSpan };
       try {
-        active = start(request, response);
+        started = start(request, response);
       } catch (error) {
         reportError(error);
         return original.apply(this, [event, ...args]);
       }
       try {
-        return context.with(active, original, this, event, ...args);
+        return context.with(started.active, original, this, event, ...args);
       } catch (error) {
-        failSpan(response, error);
+        // As upstream: the span fails with what the handler threw, which still reaches the app unchanged.
+        if (error) endSpan(response, started.open, error);
         throw error;
       }
     };
   }
 
-  private startServerSpan(request: IncomingMessage & Traced, response: TracedResponse, scheme: 'http' | 'https') {
+  private startServerSpan(request: TracedRequest, response: TracedResponse, scheme: 'http' | 'https') {
     const parent = propagation.extract(ROOT_CONTEXT, request.headers);
     const span = this.tracer.startSpan(
       request.method || 'GET',
       { kind: SpanKind.SERVER, attributes: requestAttributes(request, scheme) },
       parent,
     );
-    // express and fastify report the matched route here, as they do to upstream's instrumentation.
-    const rpcMetadata: RPCMetadata = { type: RPCType.HTTP, span };
-    const active = setRPCMetadata(trace.setSpan(parent, span), rpcMetadata);
-    if (this.getConfig().traceResponse) setTraceResponse(response, span);
-    response[SPAN] = span;
-    response[ROUTE] = rpcMetadata;
-    // Listeners on the request and response (body parsers, on-finished loggers) run in the request's context.
-    request[CONTEXT] = active;
-    response[CONTEXT] = active;
-    request.emit = emitInRequestContext;
-    response.emit = emitInRequestContext;
-    return active;
+    const open: OpenSpan = { span, rpcMetadata: { type: RPCType.HTTP, span } };
+    const active = setRPCMetadata(trace.setSpan(parent, span), open.rpcMetadata);
+    (response[OPEN_SPANS] ??= []).push(open);
+    // Listeners on the request and response (body parsers, on-finished loggers) run in the request's context; the
+    // first one, if 'request' is emitted again for the same pair, as upstream's context.bind does.
+    runEventsInContext(request, active);
+    runEventsInContext(response, active);
+    if (this.getConfig().traceResponse) {
+      try {
+        setTraceResponse(response, span);
+      } catch {
+        // a response that refuses headers goes on without the header
+      }
+    }
+    return { active, open };
   }
 }
 
-/** The emit of requests and responses in flight: their events run in the request's context, and end the span. */
-function emitInRequestContext(
-  this: (IncomingMessage | TracedResponse) & Traced,
-  event: string | symbol,
-  ...args: unknown[]
-) {
-  const emit = Object.getPrototypeOf(this).emit as Emit;
-  if (SPAN in this) {
-    // After 'error' a response emits only 'close', which then must not end the span a second time.
-    if (event === 'close') finishSpan(this);
-    else if (event === 'error') failSpan(this, args[0]);
-  }
-  const active = this[CONTEXT];
-  return active ? context.with(active, emit, this, event, ...args) : emit.call(this, event, ...args);
+/** Makes every event of `emitter` run in `active`, chaining to the emit it had (its own or its prototype's). */
+function runEventsInContext(emitter: Traced, active: Context): void {
+  if (Object.hasOwn(emitter, ORIGINAL_EMIT)) return;
+  emitter[ORIGINAL_EMIT] = emitter.emit;
+  emitter[CONTEXT] = active;
+  emitter.emit = emitInRequestContext;
 }
 
-function finishSpan(response: TracedResponse): void {
-  const span = response[SPAN];
-  if (!span) return;
-  response[SPAN] = undefined;
+/** The emit of requests and responses in flight: their events run in the request's context, and end the spans. */
+function emitInRequestContext(this: unknown, event: string | symbol, ...args: unknown[]): boolean {
+  const self = this as TracedRequest | TracedResponse;
+  const emit = self[ORIGINAL_EMIT] as Emit;
+  if ((event === 'close' || event === 'error') && Object.hasOwn(self, OPEN_SPANS)) {
+    // After 'error' a response emits only 'close', which then finds no span left to end.
+    const response = self as TracedResponse;
+    for (const open of response[OPEN_SPANS]!.slice()) endSpan(response, open, event === 'error' ? args[0] : undefined);
+  }
+  const active = self[CONTEXT];
+  return active ? context.with(active, emit, self, event, ...args) : emit.call(self, event, ...args);
+}
+
+/** Ends one server span: from the response on 'close', or failed with `error` (upstream's setSpanWithError). */
+function endSpan(response: TracedResponse, open: OpenSpan, error?: unknown): void {
+  const spans = response[OPEN_SPANS];
+  const index = spans ? spans.indexOf(open) : -1;
+  if (index < 0) return;
+  spans!.splice(index, 1);
+  const { span } = open;
+  // Nothing here may reach the app: a strange error value or a failing span method only costs the attributes.
+  try {
+    if (error !== undefined) {
+      const { name, message } = error as { name?: string; message?: string };
+      span.setAttribute('error.type', name as string);
+      span.setStatus({ code: SpanStatusCode.ERROR, message });
+      span.recordException(error as Error);
+    } else if (span.isRecording()) {
+      recordResponse(span, response, open.rpcMetadata.route);
+    }
+  } catch {
+    // see above
+  }
+  span.end();
+}
+
+function recordResponse(span: Span, response: TracedResponse, route: string | undefined): void {
   const { statusCode } = response;
-  if (span.isRecording()) {
-    const route = response[ROUTE]?.route;
-    span.setAttribute('http.response.status_code', statusCode);
-    if (route !== undefined) span.setAttribute('http.route', route);
-    span.setStatus({ code: statusCode >= 100 && statusCode < 500 ? SpanStatusCode.UNSET : SpanStatusCode.ERROR });
-    if (statusCode >= 500 && statusCode < 600) span.setAttribute('error.type', String(statusCode));
-    if (route) span.updateName(`${response.req.method || 'GET'} ${route}`);
-  }
-  span.end();
-}
-
-function failSpan(response: TracedResponse, error: unknown): void {
-  const span = response[SPAN];
-  if (!span) return;
-  response[SPAN] = undefined;
-  if (span.isRecording()) {
-    const { name, message } = error instanceof Error ? error : { name: 'Error', message: String(error) };
-    span.setAttribute('error.type', name);
-    span.setStatus({ code: SpanStatusCode.ERROR, message });
-    span.recordException(error instanceof Error ? error : message);
-  }
-  span.end();
+  span.setAttribute('http.response.status_code', statusCode);
+  if (route !== undefined) span.setAttribute('http.route', route);
+  span.setStatus({ code: statusCode >= 100 && statusCode < 500 ? SpanStatusCode.UNSET : SpanStatusCode.ERROR });
+  if (statusCode >= 500 && statusCode < 600) span.setAttribute('error.type', String(statusCode));
+  if (route) span.updateName(`${response.req.method || 'GET'} ${route}`);
 }

@@ -51,6 +51,9 @@ const CASES: readonly Case[] = [
   { name: 'method unknown to semconv', method: 'PROPFIND', path: '/webdav' },
   { name: 'malformed traceparent', method: 'GET', path: '/bad-parent', headers: { traceparent: '00-zz-1-01' } },
   { name: 'client aborts before the answer', method: 'GET', path: '/slow', abortAfterMs: 50 },
+  { name: 'request listener throws', method: 'GET', path: '/throw', abortAfterMs: 100 },
+  { name: "'request' emitted again for the same request", method: 'GET', path: '/forward' },
+  { name: 'emit on an object derived from the response', method: 'GET', path: '/derived' },
 ];
 
 /** Sends one case; resolves with the response's traceresponse header (or undefined when aborted). */
@@ -103,6 +106,7 @@ interface Run {
   readonly serverScopes: Set<string>;
   readonly traceResponses: Map<string, string | undefined>;
   readonly serverSpans: Map<string, ReceivedSpan>;
+  readonly serverSpanCounts: Map<string, number>;
 }
 
 async function runCases(mode: 'lean' | 'upstream'): Promise<Run> {
@@ -130,14 +134,16 @@ async function runCases(mode: 'lean' | 'upstream'): Promise<Run> {
     await new Promise((resolve) => setTimeout(resolve, 300)); // children that end after their server span
     const traces = new Map<string, ReturnType<typeof normalise>>();
     const serverSpans = new Map<string, ReceivedSpan>();
+    const serverSpanCounts = new Map<string, number>();
     for (const c of CASES) {
+      serverSpanCounts.set(c.name, receiver.spans.filter(serverSpanOf(c)).length);
       const server = receiver.spans.find(serverSpanOf(c));
       if (!server) throw new Error(`no server span for ${c.name}`);
       serverSpans.set(c.name, server);
       traces.set(c.name, normalise(receiver.spans.filter((s) => s.traceId === server.traceId)));
     }
     const serverScopes = new Set(receiver.spans.filter((s) => s.kind === 'SERVER').map((s) => s.scope.name));
-    return { traces, serverScopes, traceResponses, serverSpans };
+    return { traces, serverScopes, traceResponses, serverSpans, serverSpanCounts };
   } finally {
     app?.kill('SIGKILL');
     await receiver.stop();
@@ -167,6 +173,11 @@ describe('our HTTP server spans match upstream instrumentation-http, request for
     expect(lean.traces.get(name)).toEqual(upstream.traces.get(name));
   });
 
+  it('makes as many server spans per request as upstream (two when the app re-emits the request)', () => {
+    expect(lean.serverSpanCounts).toEqual(upstream.serverSpanCounts);
+    expect(lean.serverSpanCounts.get("'request' emitted again for the same request")).toBe(2);
+  });
+
   it('the cases cover what they claim (route, body context, error, forwarding, method, abort)', () => {
     const route = lean.traces.get(CASES[0].name)!.find((s) => s.kind === 'SERVER')!;
     expect(route.name).toBe('GET /users/:id');
@@ -183,6 +194,11 @@ describe('our HTTP server spans match upstream instrumentation-http, request for
     const method = lean.serverSpans.get('method unknown to semconv')!.attributes;
     expect([method['http.request.method'], method['http.request.method_original']]).toEqual(['_OTHER', 'PROPFIND']);
     expect(lean.serverSpans.get('client aborts before the answer')!.attributes['url.path']).toBe('/slow');
+    const thrown = lean.serverSpans.get('request listener throws')!;
+    expect([thrown.status, thrown.events.map((e) => e.name)]).toEqual([
+      { code: 'ERROR', message: 'sync boom' },
+      ['exception'],
+    ]);
   });
 
   it('sets traceresponse to the server span, in both', () => {
