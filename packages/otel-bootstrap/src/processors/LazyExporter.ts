@@ -9,14 +9,21 @@ import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
  */
 export class LazyExporter implements SpanExporter {
   private exporter: SpanExporter | undefined;
+  /** Why the build failed: it is not tried again, since what failed (a missing module) fails the same way each time. */
+  private buildError: Error | undefined;
 
   constructor(private readonly create: () => SpanExporter) {}
 
   export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
-    try {
-      this.exporter ??= this.create();
-    } catch (error) {
-      resultCallback({ code: ExportResultCode.FAILED, error: error as Error });
+    if (!this.exporter && !this.buildError) {
+      try {
+        this.exporter = this.create();
+      } catch (error) {
+        this.buildError = error instanceof Error ? error : new Error(String(error));
+      }
+    }
+    if (!this.exporter) {
+      resultCallback({ code: ExportResultCode.FAILED, error: this.buildError });
       return;
     }
     this.exporter.export(spans, resultCallback);

@@ -29,12 +29,17 @@ describe('LazyExporter', () => {
     await expect(new LazyExporter(() => ({}) as SpanExporter).shutdown()).resolves.toBeUndefined();
   });
 
-  it('reports a failure to build as a failed export, never as a throw', async () => {
+  it('reports a failure to build as a failed export, never as a throw, and does not build again', async () => {
+    let attempts = 0;
     const lazy = new LazyExporter(() => {
+      attempts++;
       throw new Error('no encoder');
     });
-    const result = await send(lazy);
-    expect(result.code).toBe(ExportResultCode.FAILED);
-    expect(result.error?.message).toBe('no encoder');
+    const results = [await send(lazy), await send(lazy)];
+    expect(results.map((r) => [r.code, r.error?.message])).toEqual([
+      [ExportResultCode.FAILED, 'no encoder'],
+      [ExportResultCode.FAILED, 'no encoder'],
+    ]);
+    expect(attempts).toBe(1);
   });
 });
