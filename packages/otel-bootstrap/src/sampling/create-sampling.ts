@@ -15,6 +15,7 @@ import type { DeferredDecisionOptions } from '../processors/DeferredDecisionProc
 import { DeferringSampler } from './DeferringSampler';
 import { parseEndpointRules } from './endpoint-rules';
 import { JaegerRemoteSampler } from './JaegerRemoteSampler';
+import { LocalParentSampler } from './LocalParentSampler';
 import { RateLimitingSampler } from './RateLimitingSampler';
 import { endpointPredicate, fileRulePredicate } from './rule-predicates';
 import type { SpanPredicate } from './rule-predicates';
@@ -37,11 +38,15 @@ type Rule = [SpanPredicate, ComposableSampler];
  * Builds sampling from the configuration:
  * - roots: the first matching rule (from the rules file, else OTEL_BOOTSTRAP_SAMPLING_RULES), else the default ratio
  *   (OTEL_TRACES_SAMPLER_ARG) or Jaeger's strategy;
- * - children (for the `parentbased_*` samplers): the parent's decision;
+ * - children (for the `parentbased_*` samplers): the parent's decision, taken as it is for a local parent;
  * - ratios use consistent probability sampling, so every service and process agrees on a trace id;
  * - with error or latency keeping on, what the head sampler drops is recorded and decided after the fact.
  */
-export function createSampling(config: BootstrapConfig, serviceName: string): Sampling {
+export function createSampling(
+  config: BootstrapConfig,
+  serviceName: string,
+  { localParentFastPath = true }: { readonly localParentFastPath?: boolean } = {},
+): Sampling {
   const warnings: string[] = [];
   const file = readRulesFile(config.samplingRulesFile, warnings);
   const kind = config.sampler.replace(/^parentbased_/, '');
@@ -52,11 +57,11 @@ export function createSampling(config: BootstrapConfig, serviceName: string): Sa
   const fallback = remote ?? annotate(probability(defaultRatio), 'ratio', undefined, defaultRatio);
   const rules = file ? fileRules(file, serviceName) : envRules(config.samplingRules, warnings);
   const roots = rules.length > 0 ? ruleBased([...rules, [() => true, fallback]]) : fallback;
-  const head = createCompositeSampler(
-    config.sampler.startsWith('parentbased_')
-      ? externalRootAware(createComposableParentThresholdSampler(roots), roots)
-      : roots,
+  const parentBased = config.sampler.startsWith('parentbased_');
+  const composite = createCompositeSampler(
+    parentBased ? externalRootAware(createComposableParentThresholdSampler(roots), roots) : roots,
   );
+  const head = parentBased && localParentFastPath ? new LocalParentSampler(composite) : composite;
 
   const keepErrors = file?.keepErrors ?? config.sampleErrors;
   const slowerThanMs = file?.keepSlowerThanMs ?? config.sampleSlowerThanMs;
