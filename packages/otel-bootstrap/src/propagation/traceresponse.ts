@@ -18,9 +18,9 @@ function rememberResponse(message: unknown): void {
 }
 
 /**
- * A request hook for upstream's HTTP instrumentation (OTEL_BOOTSTRAP_HTTP_SERVER=upstream) that sets the W3C Trace Context Level 2 `traceresponse` header on
- * server responses: `00-<trace id>-<server span id>-<flags>`. Callers can quote the trace id in a support request.
- * It runs when the server span starts, before the app's handler, so the app can still override the header.
+ * A request hook for upstream's HTTP instrumentation (OTEL_BOOTSTRAP_HTTP_SERVER=upstream) that sets the W3C
+ * Trace Context Level 2 `traceresponse` header on server responses (see {@link setTraceResponse}). Our own server
+ * instrumentation calls setTraceResponse directly: it has the response at hand.
  */
 export function createTraceResponseHook(): (span: Span, request: unknown) => void {
   if (!listening) {
