@@ -65,6 +65,18 @@ const EXPERIMENTS = {
     env: { OTEL_TRACES_SAMPLER: 'always_off', OTEL_BOOTSTRAP_HTTP_SERVER: 'upstream' },
     traced: false,
   },
+  'x-ours-upstream-pg': {
+    label: "ours, 100%, upstream's pg instrumentation",
+    nodeArgs: OURS,
+    env: { OTEL_BOOTSTRAP_PG: 'upstream' },
+    traced: true,
+  },
+  'x-ours-off-upstream-pg': {
+    label: "ours, always_off, upstream's pg instrumentation",
+    nodeArgs: OURS,
+    env: { OTEL_TRACES_SAMPLER: 'always_off', OTEL_BOOTSTRAP_PG: 'upstream' },
+    traced: false,
+  },
   'x-ours-no-compile-cache': {
     label: 'ours, 100%, compile cache off',
     nodeArgs: OURS,

@@ -212,6 +212,16 @@ export const CONFIG_ROWS: readonly ConfigRow[] = [
       "`upstream` uses upstream's, as a fallback. Client spans always come from upstream.",
   },
   {
+    key: 'OTEL_BOOTSTRAP_PG',
+    type: 'enum',
+    default: 'lean',
+    allowed: ['lean', 'upstream'],
+    description:
+      "Which instrumentation makes pg spans. `lean` is ours: the same spans and attributes as upstream's " +
+      "`@opentelemetry/instrumentation-pg`, adding about two thirds of the CPU per query that upstream's adds; " +
+      "`upstream` uses upstream's, as a fallback.",
+  },
+  {
     key: 'OTEL_BOOTSTRAP_REDACT',
     type: 'boolean',
     default: 'true',

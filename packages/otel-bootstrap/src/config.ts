@@ -38,6 +38,7 @@ export interface BootstrapConfig {
   readonly propagators: readonly string[];
   readonly traceResponse: boolean;
   readonly httpServer: 'lean' | 'upstream';
+  readonly pg: 'lean' | 'upstream';
   readonly spanLimits: {
     readonly attributeValueLengthLimit: number;
     readonly attributeCountLimit: number;
@@ -291,6 +292,7 @@ function assemble(
     propagators: propagators.includes('none') ? [] : propagators,
     traceResponse: get<boolean>('OTEL_BOOTSTRAP_TRACERESPONSE'),
     httpServer: get<'lean' | 'upstream'>('OTEL_BOOTSTRAP_HTTP_SERVER'),
+    pg: get<'lean' | 'upstream'>('OTEL_BOOTSTRAP_PG'),
     spanLimits: {
       attributeValueLengthLimit:
         get<number | undefined>('OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT') ??

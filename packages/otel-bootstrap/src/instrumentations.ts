@@ -14,6 +14,8 @@ export interface InstrumentationOptions {
   readonly traceResponse: boolean;
   /** Whose instrumentation makes SERVER spans: ours (see http-server/) or upstream's. */
   readonly httpServer: 'lean' | 'upstream';
+  /** Whose instrumentation makes pg spans: ours (see pg/) or upstream's. */
+  readonly pg: 'lean' | 'upstream';
 }
 
 const FACTORIES: Readonly<
@@ -49,7 +51,11 @@ const FACTORIES: Readonly<
     };
     return new FastifyOtelInstrumentation({ registerOnInitialization: true });
   },
-  pg: () => {
+  pg: ({ pg }) => {
+    if (pg === 'lean') {
+      const { PgInstrumentation } = require('./pg/PgInstrumentation') as typeof import('./pg/PgInstrumentation');
+      return new PgInstrumentation();
+    }
     const { PgInstrumentation } =
       require('@opentelemetry/instrumentation-pg') as typeof import('@opentelemetry/instrumentation-pg');
     return new PgInstrumentation({
