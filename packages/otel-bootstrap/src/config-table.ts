@@ -219,7 +219,7 @@ export const CONFIG_ROWS: readonly ConfigRow[] = [
     description:
       "Which instrumentation makes pg spans. `lean` is ours: the same spans and attributes as upstream's " +
       "`@opentelemetry/instrumentation-pg`, adding about two thirds of the CPU per query that upstream's adds; " +
-      "`upstream` uses upstream's, as a fallback.",
+      "`upstream` uses upstream's, as a fallback. The two differ in their instrumentation scope.",
   },
   {
     key: 'OTEL_BOOTSTRAP_REDACT',

@@ -21,8 +21,9 @@ import type { ConnectionParameters, PoolOptions, QueryConfig } from './pg-attrib
 // interleaved rounds): no instrumentation 54 µs; @opentelemetry/instrumentation-pg 88 µs with the sampler off and
 // 120 µs at 100%; this one 77 and 99 µs. Upstream builds metric attributes, reads the clock and parses the pool's
 // connection string on every call, even when no span is recorded and no meter exists. This one makes the same
-// spans (test/e2e/pg-parity.test.ts compares the two) and skips what we never export: metrics, hooks,
-// sqlcommenter. The SQL text is scrubbed of literals only when the span is recorded.
+// spans under its own scope (test/e2e/pg-parity.test.ts compares the two) and skips what we never export or
+// configure: metrics (and the four listeners upstream adds to every pool for them), hooks, sqlcommenter,
+// requireParentSpan, enhancedDatabaseReporting. The SQL text is scrubbed of literals only when the span is recorded.
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- patched methods keep whatever `this` pg gives them
 type AnyFunction = (this: any, ...args: unknown[]) => unknown;
@@ -54,14 +55,15 @@ export class PgInstrumentation extends InstrumentationBase<InstrumentationConfig
   protected init(): InstrumentationNodeModuleDefinition[] {
     const patchClient = (client: ClientClass | undefined) => this.patchClient(client);
     const unpatchClient = (client: ClientClass | undefined) => this.unpatchClient(client);
-    // pg/lib/native/client.js is another Client class, loaded only through `pg.native`.
+    // pg/lib/native/client.js is another Client class, loaded through `pg.native` or NODE_PG_FORCE_NATIVE. Both
+    // files can also be imported directly, and then arrive as an ESM namespace.
     const files = ['pg/lib/client.js', 'pg/lib/native/client.js'].map(
       (file) =>
         new InstrumentationNodeModuleFile(
           file,
           PG_VERSIONS,
-          (exports: ClientClass) => (patchClient(exports), exports),
-          (exports?: ClientClass) => (unpatchClient(exports), exports),
+          (exports: ClientClass) => (patchClient(commonJsExports(exports)), exports),
+          (exports?: ClientClass) => (exports && unpatchClient(commonJsExports(exports)), exports),
         ),
     );
     return [
@@ -119,9 +121,17 @@ export class PgInstrumentation extends InstrumentationBase<InstrumentationConfig
       if (last >= 0) {
         if (typeof args[last] === 'function') {
           args[last] = endingCallback(span, args[last] as AnyFunction);
-        } else if (typeof config?.callback === 'function') {
-          // As upstream does: pg reads the callback back from the config object, so it is replaced there.
-          (args[0] as { callback: unknown }).callback = endingCallback(span, config.callback as AnyFunction);
+        } else if (
+          typeof config?.callback === 'function' &&
+          Object.prototype.propertyIsEnumerable.call(config, 'callback')
+        ) {
+          // As upstream does: pg reads the callback back from the config object, so it is replaced there. A frozen
+          // config keeps its callback, and the span is never ended (upstream's write fails silently, ours here).
+          try {
+            (args[0] as { callback: unknown }).callback = endingCallback(span, config.callback as AnyFunction);
+          } catch {
+            // the app's object, the app's callback
+          }
         }
       }
       let result: unknown;
@@ -138,8 +148,8 @@ export class PgInstrumentation extends InstrumentationBase<InstrumentationConfig
           span.end();
           return value;
         },
-        (error: { message?: string }) => {
-          fail(span, error, error.message);
+        (error: unknown) => {
+          fail(span, error, errorMessage(error));
           span.end();
           throw error;
         },
@@ -184,10 +194,12 @@ function queryConfigOf(args: readonly unknown[]): QueryConfig | undefined {
 function endingCallback(span: Span, callback: AnyFunction): AnyFunction {
   const active = context.active();
   const inSpan = trace.getSpan(active) !== undefined;
-  return function endSpanThenCallBack(this: unknown, error: unknown, ...rest: unknown[]) {
+  // Returns nothing, as upstream's wrapper does: pg-pool returns a callback's result from connect() after end().
+  return function endSpanThenCallBack(this: unknown, error: unknown, ...rest: unknown[]): void {
     if (error) fail(span, error, (error as { message?: string }).message);
     span.end();
-    return inSpan ? context.with(active, callback, this, error, ...rest) : callback.call(this, error, ...rest);
+    if (inSpan) context.with(active, callback, this, error, ...rest);
+    else callback.call(this, error, ...rest);
   };
 }
 

@@ -49,8 +49,9 @@ export function connectionAttributes(params: ConnectionParameters): Attributes {
   };
 }
 
-// pg-pool copies its options when the pool is made, so one pool's attributes do not change: they are worked out
-// once per pool instead of parsing the connection string on every connect.
+// pg-pool copies its options when the pool is made, so its attributes are worked out once per pool instead of
+// parsing the connection string on every connect. An app that later changes `pool.options` (upstream would report
+// the new host or timeout) keeps the first values here.
 const POOL_ATTRIBUTES = new WeakMap<PoolOptions, Attributes>();
 
 export function poolAttributes(options: PoolOptions): Attributes {

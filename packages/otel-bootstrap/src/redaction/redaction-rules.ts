@@ -37,7 +37,7 @@ const DEFAULT_QUERY_KEYS = [
 ];
 const URL_ATTRIBUTES = ['url.full', 'url.query', 'url.original', 'http.url', 'http.target'];
 const SQL_ATTRIBUTES = ['db.query.text', 'db.statement'];
-/** Systems whose statements are already scrubbed at the source (pg's request hook, our Redis serializer). */
+/** Systems whose statements are already scrubbed at the source (our pg instrumentation, or pg's request hook under upstream's; our Redis serializer). */
 const SCRUBBED_AT_SOURCE = new Set(['postgresql', 'redis']);
 
 /** What to redact beyond the defaults (OTEL_BOOTSTRAP_REDACT_KEYS, OTEL_BOOTSTRAP_REDACT_QUERY_KEYS). */

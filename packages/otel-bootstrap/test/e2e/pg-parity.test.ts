@@ -19,6 +19,8 @@ const CASES = [
   'a named prepared statement',
   'a query config with its own callback',
   'inlined literals, lower case, a trailing semicolon',
+  'client.query with a callback, and with a config and values',
+  'pool.connect after pool.end, with an async callback',
   'a query with no arguments at all',
   'no server to connect to',
   'a pool with no server behind it',
@@ -50,12 +52,13 @@ interface Run {
   readonly pgScopes: Set<string>;
 }
 
-async function runCases(mode: 'lean' | 'upstream'): Promise<Run> {
+/** Runs a fixture to its end under one of the two instrumentations; resolves with what the receiver got. */
+async function spansOf(script: string, mode: 'lean' | 'upstream'): Promise<ReceivedSpan[]> {
   const receiver = new OtlpReceiver();
   await receiver.start();
   try {
     const exit = await runFixture({
-      script: fixture('pg-parity.js'),
+      script: fixture(script),
       env: {
         OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
         OTEL_SERVICE_NAME: 'pg-parity',
@@ -63,8 +66,16 @@ async function runCases(mode: 'lean' | 'upstream'): Promise<Run> {
         PG_URL: serviceUrl('postgres'),
       },
     });
-    expect(exit).toMatchObject({ code: 0, stdout: 'done\n' });
-    const spans = receiver.spans;
+    expect(exit).toMatchObject({ code: 0, stdout: 'done\n', stderr: '' });
+    return receiver.spans;
+  } finally {
+    await receiver.stop();
+  }
+}
+
+async function runCases(mode: 'lean' | 'upstream'): Promise<Run> {
+  const spans = await spansOf('pg-parity.js', mode);
+  {
     const traces = new Map<string, Normalised>();
     const caseTraces = new Set<string>();
     for (const name of CASES) {
@@ -76,8 +87,6 @@ async function runCases(mode: 'lean' | 'upstream'): Promise<Run> {
     const outside = normalise(spans.filter((s) => !caseTraces.has(s.traceId)));
     const pgScopes = new Set(spans.filter((s) => s.name.startsWith('pg')).map((s) => s.scope.name));
     return { traces, outside, pgScopes };
-  } finally {
-    await receiver.stop();
   }
 }
 
@@ -137,4 +146,42 @@ describeWithServices(['postgres'])('our pg spans match upstream instrumentation-
     });
     expect(named('a pool with no server behind it', 'pg-pool.connect')[0].status.code).toBe('ERROR');
   });
+});
+
+describeWithServices(['postgres'])('an ESM app importing pg/lib/client.js itself', () => {
+  it('gets the same spans from both instrumentations, and its import does not fail', async () => {
+    const lean = normalise(await spansOf('pg-client-file.mjs', 'lean'));
+    const upstream = normalise(await spansOf('pg-client-file.mjs', 'upstream'));
+    expect(lean).toEqual(upstream);
+    expect(lean.map((s) => `${s.parent}>${s.name}`).sort()).toEqual([
+      'client-file>pg.connect',
+      'client-file>pg.query:SELECT test',
+      'root>client-file',
+    ]);
+  }, 30_000);
+});
+
+describeWithServices(['postgres'])('a frozen query config with its own callback', () => {
+  // pg accepts it (it copies configs), but an instrumentation cannot put its wrapper in: upstream's throws a
+  // TypeError out of client.query, so here the two must differ. Ours leaves the app's callback as it is.
+  it("never breaks the app with ours, where upstream's throws", async () => {
+    const run = async (mode: 'lean' | 'upstream') => {
+      const receiver = new OtlpReceiver();
+      await receiver.start();
+      try {
+        return await runFixture({
+          script: fixture('pg-frozen-config.js'),
+          env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_BOOTSTRAP_PG: mode, PG_URL: serviceUrl('postgres') },
+        });
+      } finally {
+        await receiver.stop();
+      }
+    };
+    expect(await run('lean')).toMatchObject({ code: 0, stdout: 'done 8\n', stderr: '' });
+    const upstream = await run('upstream');
+    expect([upstream.code, upstream.stderr]).toEqual([
+      1,
+      expect.stringContaining("TypeError: Cannot assign to read only property 'callback'"),
+    ]);
+  }, 30_000);
 });
