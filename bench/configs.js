@@ -77,6 +77,12 @@ const EXPERIMENTS = {
     env: { OTEL_TRACES_SAMPLER: 'always_off', OTEL_BOOTSTRAP_PG: 'upstream' },
     traced: false,
   },
+  'x-ours-upstream-encoder': {
+    label: "ours, 100%, upstream's protobuf encoder",
+    nodeArgs: OURS,
+    env: { OTEL_BOOTSTRAP_PROTOBUF_ENCODER: 'upstream' },
+    traced: true,
+  },
   'x-ours-no-compile-cache': {
     label: 'ours, 100%, compile cache off',
     nodeArgs: OURS,

@@ -222,6 +222,15 @@ export const CONFIG_ROWS: readonly ConfigRow[] = [
       "`upstream` uses upstream's, as a fallback. The two differ in their instrumentation scope.",
   },
   {
+    key: 'OTEL_BOOTSTRAP_PROTOBUF_ENCODER',
+    type: 'enum',
+    default: 'lean',
+    allowed: ['lean', 'upstream'],
+    description:
+      'Which encoder writes OTLP protobuf. `lean` is ours: byte for byte what upstream writes, in about half the ' +
+      "CPU per span; `upstream` uses upstream's `@opentelemetry/exporter-trace-otlp-proto`, as a fallback.",
+  },
+  {
     key: 'OTEL_BOOTSTRAP_REDACT',
     type: 'boolean',
     default: 'true',

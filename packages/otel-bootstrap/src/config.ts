@@ -28,6 +28,7 @@ export interface BootstrapConfig {
   readonly terminalFallback: boolean;
   readonly exportHeaders: Readonly<Record<string, string>>;
   readonly exportProtocol: 'http/protobuf' | 'http/json';
+  readonly protobufEncoder: 'lean' | 'upstream';
   readonly exportTimeoutMs: number;
   readonly bsp: {
     readonly scheduledDelayMillis: number;
@@ -282,6 +283,7 @@ function assemble(
       ...get<Record<string, string> | undefined>('OTEL_EXPORTER_OTLP_TRACES_HEADERS'),
     },
     exportProtocol: get('OTEL_EXPORTER_OTLP_TRACES_PROTOCOL') ?? get('OTEL_EXPORTER_OTLP_PROTOCOL'),
+    protobufEncoder: get<'lean' | 'upstream'>('OTEL_BOOTSTRAP_PROTOBUF_ENCODER'),
     exportTimeoutMs: get<number>('OTEL_EXPORTER_OTLP_TIMEOUT'),
     bsp: {
       scheduledDelayMillis: get<number>('OTEL_BSP_SCHEDULE_DELAY'),

@@ -43,7 +43,31 @@ export function createOtlpExporter(config: BootstrapConfig): SpanExporter {
       require('@opentelemetry/exporter-trace-otlp-http') as typeof import('@opentelemetry/exporter-trace-otlp-http');
     return new OTLPTraceExporter(options);
   }
-  const { OTLPTraceExporter } =
-    require('@opentelemetry/exporter-trace-otlp-proto') as typeof import('@opentelemetry/exporter-trace-otlp-proto');
-  return new OTLPTraceExporter(options);
+  if (config.protobufEncoder === 'upstream') {
+    const { OTLPTraceExporter } =
+      require('@opentelemetry/exporter-trace-otlp-proto') as typeof import('@opentelemetry/exporter-trace-otlp-proto');
+    return new OTLPTraceExporter(options);
+  }
+  return createOurProtobufExporter(options);
+}
+
+/** Upstream's OTLP/HTTP protobuf exporter (transport, retries, bounded queue) with our encoder in its place. */
+function createOurProtobufExporter(
+  options: Parameters<typeof import('@opentelemetry/otlp-exporter-base/node-http').convertLegacyHttpOptions>[0],
+): SpanExporter {
+  const { OTLPExporterBase } =
+    require('@opentelemetry/otlp-exporter-base') as typeof import('@opentelemetry/otlp-exporter-base');
+  const { convertLegacyHttpOptions, createOtlpHttpExportDelegate } =
+    require('@opentelemetry/otlp-exporter-base/node-http') as typeof import('@opentelemetry/otlp-exporter-base/node-http');
+  const { ProtobufTraceSerializer, TraceExporterMetricsHelper } =
+    require('@opentelemetry/otlp-transformer') as typeof import('@opentelemetry/otlp-transformer');
+  const { encodeSpans } = require('./protobuf-spans') as typeof import('./protobuf-spans');
+  const serializer = {
+    serializeRequest: encodeSpans,
+    deserializeResponse: ProtobufTraceSerializer.deserializeResponse,
+  };
+  const http = convertLegacyHttpOptions(options, 'TRACES', 'v1/traces', { 'Content-Type': 'application/x-protobuf' });
+  return new OTLPExporterBase(
+    createOtlpHttpExportDelegate(http, serializer, 'otlp_http_span_exporter', TraceExporterMetricsHelper, undefined),
+  );
 }

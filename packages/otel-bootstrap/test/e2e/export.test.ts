@@ -26,15 +26,22 @@ describe('OTLP/HTTP export', () => {
   afterEach(() => receiver.stop());
 
   it.each([
-    ['http/protobuf', 'application/x-protobuf'],
-    ['http/json', 'application/json'],
-  ])('OTEL_EXPORTER_OTLP_PROTOCOL=%s sends %s that decodes with the OTLP schema', async (protocol, contentType) => {
-    const { span } = await oneTracedRequest(receiver, { OTEL_EXPORTER_OTLP_PROTOCOL: protocol });
-    expect(receiver.requests[0].contentType).toBe(contentType);
-    expect(receiver.decodeErrors).toEqual([]);
-    expect(span).toMatchObject({ name: 'GET', kind: 'SERVER' });
-    expect(span.traceId).toMatch(/^[0-9a-f]{32}$/);
-  });
+    ['http/protobuf', 'lean', 'application/x-protobuf'],
+    ['http/protobuf', 'upstream', 'application/x-protobuf'],
+    ['http/json', 'lean', 'application/json'],
+  ])(
+    'OTEL_EXPORTER_OTLP_PROTOCOL=%s (encoder %s) sends %s that decodes with the OTLP schema',
+    async (protocol, encoder, contentType) => {
+      const { span } = await oneTracedRequest(receiver, {
+        OTEL_EXPORTER_OTLP_PROTOCOL: protocol,
+        OTEL_BOOTSTRAP_PROTOBUF_ENCODER: encoder,
+      });
+      expect(receiver.requests[0].contentType).toBe(contentType);
+      expect(receiver.decodeErrors).toEqual([]);
+      expect(span).toMatchObject({ name: 'GET', kind: 'SERVER' });
+      expect(span.traceId).toMatch(/^[0-9a-f]{32}$/);
+    },
+  );
 
   it('defaults to protobuf and sends OTEL_EXPORTER_OTLP_HEADERS', async () => {
     await oneTracedRequest(receiver, { OTEL_EXPORTER_OTLP_HEADERS: 'x-tenant=acme,authorization=Bearer%20abc' });

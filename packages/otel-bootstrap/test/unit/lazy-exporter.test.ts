@@ -1,6 +1,9 @@
 import { ExportResultCode } from '@opentelemetry/core';
 import type { ExportResult } from '@opentelemetry/core';
 import type { SpanExporter } from '@opentelemetry/sdk-trace';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
+import { readConfig } from '../../src/config';
+import { createOtlpExporter } from '../../src/processors/exporter';
 import { LazyExporter } from '../../src/processors/LazyExporter';
 
 const send = (exporter: SpanExporter) =>
@@ -41,5 +44,16 @@ describe('LazyExporter', () => {
       [ExportResultCode.FAILED, 'no encoder'],
     ]);
     expect(attempts).toBe(1);
+  });
+});
+
+describe('createOtlpExporter', () => {
+  const exporterFor = (env: Record<string, string>) => createOtlpExporter(readConfig(env).config);
+
+  it("uses our protobuf encoder by default and upstream's exporter when asked", async () => {
+    const ours = exporterFor({});
+    const upstream = exporterFor({ OTEL_BOOTSTRAP_PROTOBUF_ENCODER: 'upstream' });
+    expect([ours instanceof OTLPTraceExporter, upstream instanceof OTLPTraceExporter]).toEqual([false, true]);
+    await Promise.all([ours.shutdown(), upstream.shutdown()]);
   });
 });
