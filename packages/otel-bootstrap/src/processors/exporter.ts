@@ -1,5 +1,6 @@
 import { ExportResultCode } from '@opentelemetry/core';
-import type { SpanExporter } from '@opentelemetry/sdk-trace';
+import { diag } from '@opentelemetry/api';
+import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
 import type { BootstrapConfig } from '../config';
 import { CollectorFallbackExporter } from './CollectorFallbackExporter';
 import { LazyExporter } from './LazyExporter';
@@ -63,7 +64,15 @@ function createOurProtobufExporter(
     require('@opentelemetry/otlp-transformer') as typeof import('@opentelemetry/otlp-transformer');
   const { encodeSpans } = require('./protobuf-spans') as typeof import('./protobuf-spans');
   const serializer = {
-    serializeRequest: encodeSpans,
+    // Upstream's export path does not catch a throwing serializer; a batch that cannot be encoded is dropped instead.
+    serializeRequest: (spans: ReadableSpan[]) => {
+      try {
+        return encodeSpans(spans);
+      } catch (error) {
+        diag.error(`could not encode ${spans.length} spans for export; they are dropped`, error);
+        return undefined;
+      }
+    },
     deserializeResponse: ProtobufTraceSerializer.deserializeResponse,
   };
   const http = convertLegacyHttpOptions(options, 'TRACES', 'v1/traces', { 'Content-Type': 'application/x-protobuf' });

@@ -1,6 +1,6 @@
 import { ExportResultCode } from '@opentelemetry/core';
 import type { ExportResult } from '@opentelemetry/core';
-import type { SpanExporter } from '@opentelemetry/sdk-trace';
+import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { readConfig } from '../../src/config';
 import { createOtlpExporter } from '../../src/processors/exporter';
@@ -55,5 +55,23 @@ describe('createOtlpExporter', () => {
     const upstream = exporterFor({ OTEL_BOOTSTRAP_PROTOBUF_ENCODER: 'upstream' });
     expect([ours instanceof OTLPTraceExporter, upstream instanceof OTLPTraceExporter]).toEqual([false, true]);
     await Promise.all([ours.shutdown(), upstream.shutdown()]);
+  });
+});
+
+describe('our protobuf exporter', () => {
+  it('reports a batch it cannot encode as a failed export, never as a throw', async () => {
+    const exporter = createOtlpExporter(readConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9' }).config);
+    const unencodable = {
+      name: 'x',
+      resource: { attributes: {} },
+      instrumentationScope: { name: 's' },
+      spanContext: () => ({ traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331', traceFlags: 1 }),
+      get attributes(): never {
+        throw new Error('a getter that throws');
+      },
+    } as unknown as ReadableSpan;
+    const result = await new Promise<ExportResult>((resolve) => exporter.export([unencodable], resolve));
+    expect(result.code).toBe(ExportResultCode.FAILED);
+    await exporter.shutdown();
   });
 });
