@@ -52,14 +52,14 @@ export function createOtlpExporter(config: BootstrapConfig): SpanExporter {
   return createOurProtobufExporter(options);
 }
 
+type NodeHttp = typeof import('@opentelemetry/otlp-exporter-base/node-http');
+
 /** Upstream's OTLP/HTTP protobuf exporter (transport, retries, bounded queue) with our encoder in its place. */
-function createOurProtobufExporter(
-  options: Parameters<typeof import('@opentelemetry/otlp-exporter-base/node-http').convertLegacyHttpOptions>[0],
-): SpanExporter {
+function createOurProtobufExporter(options: Parameters<NodeHttp['convertLegacyHttpOptions']>[0]): SpanExporter {
   const { OTLPExporterBase } =
     require('@opentelemetry/otlp-exporter-base') as typeof import('@opentelemetry/otlp-exporter-base');
   const { convertLegacyHttpOptions, createOtlpHttpExportDelegate } =
-    require('@opentelemetry/otlp-exporter-base/node-http') as typeof import('@opentelemetry/otlp-exporter-base/node-http');
+    require('@opentelemetry/otlp-exporter-base/node-http') as NodeHttp;
   const { ProtobufTraceSerializer, TraceExporterMetricsHelper } =
     require('@opentelemetry/otlp-transformer') as typeof import('@opentelemetry/otlp-transformer');
   const { encodeSpans } = require('./protobuf-spans') as typeof import('./protobuf-spans');
