@@ -142,18 +142,7 @@ export class PgInstrumentation extends InstrumentationBase<InstrumentationConfig
         span.end();
         throw error;
       }
-      if (!(result instanceof Promise)) return result;
-      return result.then(
-        (value: unknown) => {
-          span.end();
-          return value;
-        },
-        (error: unknown) => {
-          fail(span, error, errorMessage(error));
-          span.end();
-          throw error;
-        },
-      );
+      return endWhenSettled(span, result);
     };
   }
 
@@ -210,7 +199,14 @@ function endingCallback(span: Span, callback: AnyFunction): AnyFunction {
 function connecting(span: Span, target: unknown, original: AnyFunction, callback: unknown): unknown {
   const active = context.active();
   const ending = callback ? endingCallback(span, callback as AnyFunction) : undefined;
-  const result = context.with(trace.setSpan(active, span), () => original.call(target, ending));
+  return endWhenSettled(
+    span,
+    context.with(trace.setSpan(active, span), () => original.call(target, ending)),
+  );
+}
+
+/** A promise pg returned, ending the span when it settles; anything else as it is (a callback ends the span). */
+function endWhenSettled(span: Span, result: unknown): unknown {
   if (!(result instanceof Promise)) return result;
   return result.then(
     (value: unknown) => {
