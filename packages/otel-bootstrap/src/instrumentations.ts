@@ -18,18 +18,20 @@ export interface InstrumentationOptions {
   readonly pg: 'lean' | 'upstream';
 }
 
-const FACTORIES: Readonly<
-  Record<InstrumentationName, (options: InstrumentationOptions) => Instrumentation | Instrumentation[]>
-> = {
+/** Creates the instrumentation(s) of one library from a package already loaded. */
+type Create = () => Instrumentation | Instrumentation[];
+
+/** Per library: loads its instrumentation package and returns how to create the instrumentation from it. */
+const FACTORIES: Readonly<Record<InstrumentationName, (options: InstrumentationOptions) => Create>> = {
   http: ({ traceResponse, httpServer }) => {
     const { HttpInstrumentation } =
       require('@opentelemetry/instrumentation-http') as typeof import('@opentelemetry/instrumentation-http');
     if (httpServer === 'upstream') {
-      return new HttpInstrumentation(traceResponse ? { requestHook: createTraceResponseHook() } : {});
+      return () => new HttpInstrumentation(traceResponse ? { requestHook: createTraceResponseHook() } : {});
     }
     const { HttpServerInstrumentation } =
       require('./http-server/HttpServerInstrumentation') as typeof import('./http-server/HttpServerInstrumentation');
-    return [
+    return () => [
       new HttpInstrumentation({ disableIncomingRequestInstrumentation: true }),
       new HttpServerInstrumentation({ traceResponse }),
     ];
@@ -37,71 +39,84 @@ const FACTORIES: Readonly<
   undici: () => {
     const { UndiciInstrumentation } =
       require('@opentelemetry/instrumentation-undici') as typeof import('@opentelemetry/instrumentation-undici');
-    return new UndiciInstrumentation();
+    return () => new UndiciInstrumentation();
   },
   express: () => {
     const { ExpressInstrumentation } =
       require('@opentelemetry/instrumentation-express') as typeof import('@opentelemetry/instrumentation-express');
-    return new ExpressInstrumentation();
+    return () => new ExpressInstrumentation();
   },
   fastify: () => {
     // @fastify/otel is the maintained successor of @opentelemetry/instrumentation-fastify (deprecated upstream).
     const { FastifyOtelInstrumentation } = require('@fastify/otel') as {
       FastifyOtelInstrumentation: new (config: { registerOnInitialization: boolean }) => Instrumentation;
     };
-    return new FastifyOtelInstrumentation({ registerOnInitialization: true });
+    return () => new FastifyOtelInstrumentation({ registerOnInitialization: true });
   },
   pg: ({ pg }) => {
     if (pg === 'lean') {
       const { PgInstrumentation } = require('./pg/PgInstrumentation') as typeof import('./pg/PgInstrumentation');
-      return new PgInstrumentation();
+      return () => new PgInstrumentation();
     }
     const { PgInstrumentation } =
       require('@opentelemetry/instrumentation-pg') as typeof import('@opentelemetry/instrumentation-pg');
-    return new PgInstrumentation({
-      // Upstream exports the query text as the app wrote it; ours never carries inlined literal values.
-      requestHook: (span, { query }) => span.setAttribute('db.query.text', scrubSqlLiterals(query.text)),
-    });
+    return () =>
+      new PgInstrumentation({
+        // Upstream exports the query text as the app wrote it; ours never carries inlined literal values.
+        requestHook: (span, { query }) => span.setAttribute('db.query.text', scrubSqlLiterals(query.text)),
+      });
   },
   ioredis: () => {
     const { IORedisInstrumentation } =
       require('@opentelemetry/instrumentation-ioredis') as typeof import('@opentelemetry/instrumentation-ioredis');
-    return new IORedisInstrumentation({ dbStatementSerializer: redisStatement });
+    return () => new IORedisInstrumentation({ dbStatementSerializer: redisStatement });
   },
   redis: () => {
     const { RedisInstrumentation } =
       require('@opentelemetry/instrumentation-redis') as typeof import('@opentelemetry/instrumentation-redis');
-    return new RedisInstrumentation({ dbStatementSerializer: redisStatement });
+    return () => new RedisInstrumentation({ dbStatementSerializer: redisStatement });
   },
   amqplib: () => {
     const { AmqplibInstrumentation } =
       require('@opentelemetry/instrumentation-amqplib') as typeof import('@opentelemetry/instrumentation-amqplib');
-    return new AmqplibInstrumentation({ publishHook: onPublish, consumeHook: onConsume });
+    return () => new AmqplibInstrumentation({ publishHook: onPublish, consumeHook: onConsume });
   },
   pino: () => {
     const { PinoInstrumentation } =
       require('@opentelemetry/instrumentation-pino') as typeof import('@opentelemetry/instrumentation-pino');
     // Trace ids go into the app's own log records; there is no OTel logs pipeline to send records to.
-    return new PinoInstrumentation({ disableLogSending: true });
+    return () => new PinoInstrumentation({ disableLogSending: true });
   },
   winston: () => {
     const { WinstonInstrumentation } =
       require('@opentelemetry/instrumentation-winston') as typeof import('@opentelemetry/instrumentation-winston');
-    return new WinstonInstrumentation({ disableLogSending: true });
+    return () => new WinstonInstrumentation({ disableLogSending: true });
   },
 };
 
 /**
  * Creates the enabled instrumentations. One that fails to load is reported and skipped, so the others still work.
+ *
+ * Every package is loaded before any instrumentation is created: the first one created installs
+ * require-in-the-middle's hook, and each require after it is resolved twice. Loading them first took the CPU time of
+ * `node -r @org/otel-bootstrap -e 0` from 261 to 247 ms (plain node: 71 ms; medians of 20 interleaved runs).
  */
 export function createInstrumentations(
   names: readonly InstrumentationName[],
   options: InstrumentationOptions,
   onError: (name: InstrumentationName, error: unknown) => void,
 ): Instrumentation[] {
-  return names.flatMap((name) => {
+  const loaded = names.flatMap((name) => {
     try {
-      return [FACTORIES[name](options)].flat();
+      return [{ name, create: FACTORIES[name](options) }];
+    } catch (error) {
+      onError(name, error);
+      return [];
+    }
+  });
+  return loaded.flatMap(({ name, create }) => {
+    try {
+      return [create()].flat();
     } catch (error) {
       onError(name, error);
       return [];
