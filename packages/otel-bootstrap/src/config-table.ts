@@ -348,6 +348,15 @@ export const CONFIG_ROWS: readonly ConfigRow[] = [
     description: 'Instrumentations not to load, by short name. Wins over `OTEL_NODE_ENABLED_INSTRUMENTATIONS`.',
   },
   {
+    key: 'OTEL_BOOTSTRAP_LAZY_INSTRUMENTATIONS',
+    type: 'boolean',
+    default: 'true',
+    description:
+      'Load the instrumentations of express, fastify, pg, ioredis, redis, amqplib, pino and winston only when the ' +
+      'app first requires or imports their library (a `module.registerHooks` resolve hook), so an app pays at ' +
+      'startup only for the libraries it uses. `false` loads every enabled instrumentation at startup.',
+  },
+  {
     key: 'OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT',
     type: 'integer',
     default: '4096',

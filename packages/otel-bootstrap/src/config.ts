@@ -40,6 +40,8 @@ export interface BootstrapConfig {
   readonly traceResponse: boolean;
   readonly httpServer: 'lean' | 'upstream';
   readonly pg: 'lean' | 'upstream';
+  /** Create the instrumentations of libraries on their first import rather than at startup. */
+  readonly lazyInstrumentations: boolean;
   readonly spanLimits: {
     readonly attributeValueLengthLimit: number;
     readonly attributeCountLimit: number;
@@ -295,6 +297,7 @@ function assemble(
     traceResponse: get<boolean>('OTEL_BOOTSTRAP_TRACERESPONSE'),
     httpServer: get<'lean' | 'upstream'>('OTEL_BOOTSTRAP_HTTP_SERVER'),
     pg: get<'lean' | 'upstream'>('OTEL_BOOTSTRAP_PG'),
+    lazyInstrumentations: get<boolean>('OTEL_BOOTSTRAP_LAZY_INSTRUMENTATIONS'),
     spanLimits: {
       attributeValueLengthLimit:
         get<number | undefined>('OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT') ??

@@ -95,6 +95,24 @@ const FACTORIES: Readonly<Record<InstrumentationName, (options: InstrumentationO
 };
 
 /**
+ * The packages whose first import creates an instrumentation (lazy-instrumentations.ts): every module name the
+ * instrumentation hooks (test/unit/lazy-instrumentations.test.ts checks them against each one's definitions). The
+ * others are created at startup: `http` hooks core modules nearly every app loads, and `undici` the global fetch,
+ * which needs no import.
+ */
+export const LOADED_ON_IMPORT_OF: Readonly<Partial<Record<InstrumentationName, readonly string[]>>> = {
+  express: ['express'],
+  // @fastify/otel hooks no module: it listens for fastify instances being created, which needs fastify loaded.
+  fastify: ['fastify'],
+  pg: ['pg', 'pg-pool'],
+  ioredis: ['ioredis'],
+  redis: ['redis', '@redis/client', '@node-redis/client'],
+  amqplib: ['amqplib'],
+  pino: ['pino'],
+  winston: ['winston'],
+};
+
+/**
  * Creates the enabled instrumentations. One that fails to load is reported and skipped, so the others still work.
  *
  * Every package is loaded before any instrumentation is created: the first one created installs

@@ -1,9 +1,10 @@
 import { diag } from '@opentelemetry/api';
 import { BatchSpanProcessor } from '@opentelemetry/sdk-trace';
 import { readConfig } from './config';
-import type { BootstrapConfig } from './config';
+import type { BootstrapConfig, InstrumentationName } from './config';
 import { installDiagLogger } from './diagnostics';
-import { createInstrumentations } from './instrumentations';
+import { createInstrumentations, LOADED_ON_IMPORT_OF } from './instrumentations';
+import { createOnFirstImport } from './lazy-instrumentations';
 import { createTraceExporter } from './processors/exporter';
 import { compositeOf, createPropagators } from './propagation/propagators';
 import { resourceAttributes, resourceDetectors } from './resource';
@@ -79,9 +80,17 @@ function startSdk(): RunningSdk | undefined {
     ? new RedactingSpanProcessor(deferred ?? batch, new RedactionRules(config.redact))
     : (deferred ?? batch);
 
-  // Instrumentation: only the libraries we support, each loaded only when enabled.
-  const instrumentations = createInstrumentations(config.instrumentations, config, (name, error) =>
-    diag.warn(`instrumentation "${name}" could not be loaded and is skipped: ${String(error)}`),
+  // Instrumentation: only the libraries we support, each loaded only when enabled; most only once the app imports
+  // their library.
+  const reportLoadFailure = (name: InstrumentationName, error: unknown) =>
+    diag.warn(`instrumentation "${name}" could not be loaded and is skipped: ${String(error)}`);
+  const onImport = config.lazyInstrumentations
+    ? config.instrumentations.filter((name) => LOADED_ON_IMPORT_OF[name] !== undefined)
+    : [];
+  const instrumentations = createInstrumentations(
+    config.instrumentations.filter((name) => !onImport.includes(name)),
+    config,
+    reportLoadFailure,
   );
 
   // SDK: resource, propagation, sampling and the processor chain; no metrics or logs pipelines.
@@ -96,6 +105,12 @@ function startSdk(): RunningSdk | undefined {
     instrumentations,
   });
 
+  // Started after the SDK, so the instrumentations created later find its tracer provider already in place.
+  const stopLazyLoading = createOnFirstImport(
+    onImport.map((name) => ({ name, packages: LOADED_ON_IMPORT_OF[name]! })),
+    (name) => createInstrumentations([name], config, reportLoadFailure),
+  );
+
   // Shutdown: flush on SIGTERM, SIGINT and beforeExit without changing how the process ends.
   const removeHooks = installShutdownHooks(() => processor.forceFlush(), config.shutdownTimeoutMs);
   return {
@@ -103,6 +118,7 @@ function startSdk(): RunningSdk | undefined {
     deferred,
     shutdown: async () => {
       removeHooks();
+      stopLazyLoading();
       sampling.stop();
       await sdk.shutdown();
     },
