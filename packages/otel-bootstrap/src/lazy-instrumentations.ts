@@ -26,11 +26,12 @@ export function createOnFirstImport<Name extends string>(
   const waiting = new Map<string, Name>();
   for (const { name, packages } of lazy) for (const pkg of packages) waiting.set(pkg, name);
   if (waiting.size === 0) return () => {};
-  if (typeof nodeModule.registerHooks !== 'function') {
-    // Node < 22.15 has no synchronous hooks: everything is created now, as before lazy loading.
+  const createNow = () => {
     for (const { name } of lazy) create(name);
     return () => {};
-  }
+  };
+  // Node < 22.15 has no synchronous hooks: everything is created now, as before lazy loading.
+  if (typeof nodeModule.registerHooks !== 'function') return createNow();
 
   let hooks: { deregister(): void } | undefined;
   const stop = () => {
@@ -40,16 +41,25 @@ export function createOnFirstImport<Name extends string>(
   const createFor = (pkg: string) => {
     const name = waiting.get(pkg)!;
     for (const [other, owner] of waiting) if (owner === name) waiting.delete(other);
-    if (waiting.size === 0) stop();
     create(name);
   };
-  hooks = nodeModule.registerHooks({
-    resolve(specifier, context, nextResolve) {
-      const pkg = packageOf(specifier);
-      if (pkg !== undefined && waiting.has(pkg)) createFor(pkg);
-      return nextResolve(specifier, context);
-    },
-  });
+  try {
+    hooks = nodeModule.registerHooks({
+      resolve(specifier, context, nextResolve) {
+        try {
+          const pkg = packageOf(specifier);
+          if (pkg !== undefined && waiting.has(pkg)) createFor(pkg);
+        } catch {
+          // nothing of ours may reach the app's require or import; create() reports its own failures
+        }
+        const resolved = nextResolve(specifier, context);
+        if (waiting.size === 0) stop();
+        return resolved;
+      },
+    });
+  } catch {
+    return createNow();
+  }
   return stop;
 }
 

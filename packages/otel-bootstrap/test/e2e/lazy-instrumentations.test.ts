@@ -63,4 +63,14 @@ describeWithServices(['postgres', 'redis'])('instrumentations loaded on first im
     expect(report.atStart).toEqual(['@opentelemetry/instrumentation-http']);
     expect(report.afterRequires).not.toContain('@opentelemetry/instrumentation-amqplib');
   });
+
+  it('removes its hook once every instrumentation it waits for is created, and the app goes on', async () => {
+    const { report, spans } = await run({ OTEL_NODE_ENABLED_INSTRUMENTATIONS: 'http,pg,ioredis' });
+    expect(report.afterRequires).toEqual([
+      '@opentelemetry/instrumentation-http',
+      '@opentelemetry/instrumentation-ioredis',
+      'ours:pg',
+    ]);
+    expect(spans.map((s) => s.name)).toEqual(expect.arrayContaining(['pg.query:SELECT test', 'get']));
+  });
 });
