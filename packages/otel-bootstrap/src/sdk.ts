@@ -3,6 +3,7 @@ import type { TextMapPropagator } from '@opentelemetry/api';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
 import type { ResourceDetector } from '@opentelemetry/resources';
 import type { Sampler, SpanLimits, SpanProcessor } from '@opentelemetry/sdk-trace';
+import { startUnsampledChildrenWithoutSdk } from './sampling/unsampled-children';
 
 /** What the bootstrap has decided; the SDK pieces are only put together here. */
 export interface SdkOptions {
@@ -16,6 +17,8 @@ export interface SdkOptions {
   readonly spanLimits: SpanLimits;
   readonly spanProcessor: SpanProcessor;
   readonly instrumentations: Instrumentation[];
+  /** The sampler gives every child of an unsampled local span NOT_RECORD: start those without the SDK. */
+  readonly unsampledChildrenWithoutSdk: boolean;
 }
 
 /** The running SDK: a tracer provider installed as the global one. */
@@ -53,6 +56,7 @@ export function installSdk(options: SdkOptions): InstalledSdk {
     spanLimits: options.spanLimits,
     spanProcessors: [options.spanProcessor],
   });
+  if (options.unsampledChildrenWithoutSdk) startUnsampledChildrenWithoutSdk(provider);
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   if (options.propagator) propagation.setGlobalPropagator(options.propagator);
   trace.setGlobalTracerProvider(provider);

@@ -13,6 +13,7 @@ import { RedactingSpanProcessor } from './processors/RedactingSpanProcessor';
 import { RedactionRules } from './redaction/redaction-rules';
 import type { DeferredDecisionStats } from './processors/DeferredDecisionProcessor';
 import { createSampling } from './sampling/create-sampling';
+import { decidesUnsampledChildrenAlike } from './sampling/unsampled-children';
 import { installSdk } from './sdk';
 import { installShutdownHooks, withTimeout } from './shutdown';
 
@@ -103,6 +104,7 @@ function startSdk(): RunningSdk | undefined {
     spanLimits: config.spanLimits,
     spanProcessor: processor,
     instrumentations,
+    unsampledChildrenWithoutSdk: decidesUnsampledChildrenAlike(sampling.sampler),
   });
 
   // Started after the SDK, so the instrumentations created later find its tracer provider already in place.
