@@ -68,7 +68,8 @@ const NODE_MODULES = /[\\/]node_modules[\\/]((?:@[^\\/]+[\\/])?[^\\/]+)(?=[\\/]|
 /**
  * The package a specifier names: `pg` for `pg` and `pg/lib/client.js`, `@redis/client` for `@redis/client/dist/x`;
  * for an absolute path or a file URL, the package after its last `node_modules`. Undefined for relative specifiers,
- * builtins and paths outside node_modules.
+ * builtins and paths outside node_modules. (A CommonJS package required by path is also caught because
+ * require-in-the-middle resolves the name of every package it sees load; an ESM import by path is not.)
  */
 export function packageOf(specifier: string): string | undefined {
   const first = specifier.charCodeAt(0);
