@@ -77,6 +77,18 @@ async function timeToFirstResponse(app, url) {
   }
 }
 
+const CLOCK_TICKS_PER_SECOND = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout) || 100;
+
+/** User plus system CPU time the process has used, in microseconds (from /proc; 0 where there is none). */
+function cpuMicros(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1e6) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return 0;
+  }
+}
+
 function rssMb(pid) {
   try {
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -139,11 +151,13 @@ async function measure(workload, config, sinkUrl) {
     await sinkCount(sinkUrl, true);
     let maxRss = 0;
     const sampler = setInterval(() => (maxRss = Math.max(maxRss, rssMb(app.child.pid))), 100);
+    const cpuBefore = cpuMicros(app.child.pid);
     const load = await wrk(url, args.duration, args.connections);
+    const cpuPerRequest = load.requests ? (cpuMicros(app.child.pid) - cpuBefore) / load.requests : 0;
     clearInterval(sampler);
     await sleep(config.traced ? 1500 : 0); // one more batch interval, so the spans of the last requests arrive
     const sink = await sinkCount(sinkUrl, false);
-    return { ...load, firstResponseMs, rssMb: maxRss, spans: sink.spans, seconds: args.duration };
+    return { ...load, cpuPerRequest, firstResponseMs, rssMb: maxRss, spans: sink.spans, seconds: args.duration };
   } finally {
     // SIGKILL: the official register swallows SIGTERM, and a flush would only slow the next measurement.
     app.child.kill('SIGKILL');
@@ -168,6 +182,7 @@ async function main() {
           done++;
           console.log(
             `[${done}/${total}] round ${round} ${workload} ${name}: ${result.rps.toFixed(0)} req/s, ` +
+              `${result.cpuPerRequest.toFixed(0)} µs CPU/request, ` +
               `p99 ${result.p99.toFixed(1)} ms, RSS ${result.rssMb.toFixed(0)} MB, first response ` +
               `${result.firstResponseMs.toFixed(0)} ms, ${result.spans} spans` +
               (result.non2xx ? `, ${result.non2xx} non-2xx!` : ''),
