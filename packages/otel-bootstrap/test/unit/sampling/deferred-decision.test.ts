@@ -110,6 +110,42 @@ describe('DeferredDecisionProcessor', () => {
     expect(await exported()).toEqual(['GET /fail', 'after']);
   });
 
+  it('makes the descendants of a late span, and spans still open at the decision, follow it too', async () => {
+    let now = 0;
+    const { tracer, exported } = setUp({}, { ttlMs: 200, now: () => now });
+    const kept = tracer.startSpan('GET /fail', { kind: SpanKind.SERVER });
+    kept.setStatus({ code: SpanStatusCode.ERROR });
+    kept.end();
+    const late = child(tracer, kept, 'late');
+    child(tracer, late, 'later').end();
+    late.end();
+    const hung = tracer.startSpan('GET /hung', { kind: SpanKind.SERVER });
+    const stillOpen = child(tracer, hung, 'still-open');
+    child(tracer, hung, 'failed').setStatus({ code: SpanStatusCode.ERROR }).end();
+    now = 1000;
+    await new Promise((resolve) => setTimeout(resolve, 250)); // decided by the time-to-live, with one span open
+    stillOpen.end();
+    expect(await exported()).toEqual(['GET /fail', 'later', 'late', 'failed', 'still-open']);
+  });
+
+  it('gives a second local part of the same trace its own decision', async () => {
+    const { tracer, processor, exported } = setUp();
+    const caller = trace.setSpanContext(context.active(), {
+      traceId: '0af7651916cd43dd8448eb211c80319c',
+      spanId: 'b7ad6b7169203331',
+      traceFlags: 0,
+      isRemote: true,
+    });
+    // The caller's trace calls this service twice: the first answer is fine, the second fails.
+    const first = tracer.startSpan('GET /a', { kind: SpanKind.SERVER }, caller);
+    first.end();
+    const second = tracer.startSpan('GET /b', { kind: SpanKind.SERVER }, caller);
+    child(tracer, second, 'db').setStatus({ code: SpanStatusCode.ERROR }).end();
+    second.end();
+    expect((await exported()).sort()).toEqual(['GET /b', 'db']);
+    expect(processor.stats()).toMatchObject({ droppedTraces: 1, keptTraces: 1, pendingTraces: 0 });
+  });
+
   it('keeps a trace whose local root was slower than OTEL_BOOTSTRAP_SAMPLE_SLOWER_THAN', async () => {
     const { tracer, exportedSpans } = setUp({ OTEL_BOOTSTRAP_SAMPLE_SLOWER_THAN: '2s' });
     const fast = tracer.startSpan('fast', { kind: SpanKind.SERVER, startTime: [1000, 0] });
