@@ -1,9 +1,10 @@
 import { CompositePropagator, W3CBaggagePropagator } from '@opentelemetry/core';
 import type { TextMapPropagator } from '@opentelemetry/api';
+import { JaegerPropagator } from './JaegerPropagator';
 import { StrictTraceContextPropagator } from './StrictTraceContextPropagator';
 import { XTraceIdPropagator } from './XTraceIdPropagator';
 
-/** Builds the propagators named in OTEL_PROPAGATORS, in order. b3 and jaeger load only when asked for. */
+/** Builds the propagators named in OTEL_PROPAGATORS, in order. b3 loads only when asked for. */
 export function createPropagators(names: readonly string[]): TextMapPropagator[] {
   return names.map((name) => {
     switch (name) {
@@ -23,11 +24,8 @@ export function createPropagators(names: readonly string[]): TextMapPropagator[]
       }
       case 'xtraceid':
         return new XTraceIdPropagator();
-      case 'jaeger': {
-        const { JaegerPropagator } =
-          require('@opentelemetry/propagator-jaeger') as typeof import('@opentelemetry/propagator-jaeger');
+      case 'jaeger':
         return new JaegerPropagator();
-      }
       default:
         throw new Error(`unknown propagator "${name}"`);
     }
