@@ -4,6 +4,7 @@ import { readConfig } from './config';
 import type { BootstrapConfig, InstrumentationName } from './config';
 import { installDiagLogger } from './diagnostics';
 import { createInstrumentations, LOADED_ON_IMPORT_OF } from './instrumentations';
+import { splitByHookCopy } from './hook-copies';
 import { createOnFirstImport } from './lazy-instrumentations';
 import { createTraceExporter } from './processors/exporter';
 import { compositeOf, createPropagators } from './propagation/propagators';
@@ -85,14 +86,12 @@ function startSdk(): RunningSdk | undefined {
   // their library.
   const reportLoadFailure = (name: InstrumentationName, error: unknown) =>
     diag.warn(`instrumentation "${name}" could not be loaded and is skipped: ${String(error)}`);
-  const onImport = config.lazyInstrumentations
-    ? config.instrumentations.filter((name) => LOADED_ON_IMPORT_OF[name] !== undefined)
-    : [];
-  const instrumentations = createInstrumentations(
-    config.instrumentations.filter((name) => !onImport.includes(name)),
+  const { atStartup, onImport } = splitByHookCopy(
+    config.instrumentations.filter((name) => !config.lazyInstrumentations || !LOADED_ON_IMPORT_OF[name]),
+    config.lazyInstrumentations ? config.instrumentations.filter((name) => LOADED_ON_IMPORT_OF[name]) : [],
     config,
-    reportLoadFailure,
   );
+  const instrumentations = createInstrumentations(atStartup, config, reportLoadFailure);
 
   // SDK: resource, propagation, sampling and the processor chain; no metrics or logs pipelines.
   const sdk = installSdk({
