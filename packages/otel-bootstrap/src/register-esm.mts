@@ -7,16 +7,20 @@ import { isMainThread } from 'node:worker_threads';
 
 const require = createRequire(import.meta.url);
 const { isSdkDisabled, wantsCompileCache } = require('./config.js') as typeof import('./config.js');
+const { unsupportedNode } = require('./node-version.js') as typeof import('./node-version.js');
+const { reportStartFailure } = require('./start-failure.js') as typeof import('./start-failure.js');
 
 if (isMainThread && !isSdkDisabled()) {
-  try {
-    if (wantsCompileCache()) (await import('node:module')).enableCompileCache();
-    await registerLoaderHook();
-    (require('./start.js') as typeof import('./start.js')).start();
-  } catch (error) {
-    process.stderr.write(
-      `[otel-bootstrap] error: tracing could not start, the app runs without it: ${String(error)}\n`,
-    );
+  const unsupported = unsupportedNode();
+  if (unsupported) reportStartFailure(unsupported);
+  else {
+    try {
+      if (wantsCompileCache()) (await import('node:module')).enableCompileCache();
+      await registerLoaderHook();
+      (require('./start.js') as typeof import('./start.js')).start();
+    } catch (error) {
+      reportStartFailure(error);
+    }
   }
 }
 

@@ -7,15 +7,19 @@
 import { enableCompileCache } from 'node:module';
 import { isMainThread } from 'node:worker_threads';
 import { isSdkDisabled, wantsCompileCache } from './config';
+import { unsupportedNode } from './node-version';
+import { reportStartFailure } from './start-failure';
 
 if (isMainThread && !isSdkDisabled()) {
-  try {
-    // Requiring the SDK costs ~370 ms cold; the compile cache cuts later starts (figures in docs/benchmarks.md).
-    if (wantsCompileCache()) enableCompileCache();
-    (require('./start') as typeof import('./start')).start();
-  } catch (error) {
-    process.stderr.write(
-      `[otel-bootstrap] error: tracing could not start, the app runs without it: ${String(error)}\n`,
-    );
+  const unsupported = unsupportedNode();
+  if (unsupported) reportStartFailure(unsupported);
+  else {
+    try {
+      // Requiring the SDK is most of startup; the compile cache cuts later starts (bench/findings.md).
+      if (wantsCompileCache()) enableCompileCache();
+      (require('./start') as typeof import('./start')).start();
+    } catch (error) {
+      reportStartFailure(error);
+    }
   }
 }

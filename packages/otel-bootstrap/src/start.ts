@@ -15,7 +15,9 @@ import { RedactionRules } from './redaction/redaction-rules';
 import type { DeferredDecisionStats } from './processors/DeferredDecisionProcessor';
 import { createSampling } from './sampling/create-sampling';
 import { decidesUnsampledChildrenAlike } from './sampling/unsampled-children';
+import { unsupportedNode } from './node-version';
 import { installSdk } from './sdk';
+import { reportStartFailure } from './start-failure';
 import { installShutdownHooks, withTimeout } from './shutdown';
 
 interface RunningSdk {
@@ -35,6 +37,11 @@ let running: RunningSdk | undefined;
  */
 export function start(): boolean {
   if (running) return true;
+  const unsupported = unsupportedNode();
+  if (unsupported) {
+    reportStartFailure(unsupported);
+    return false;
+  }
   try {
     running = startSdk();
     return running !== undefined;
@@ -124,13 +131,4 @@ function startSdk(): RunningSdk | undefined {
       await sdk.shutdown();
     },
   };
-}
-
-let reported = false;
-
-function reportStartFailure(error: unknown): void {
-  if (reported) return;
-  reported = true;
-  const detail = error instanceof Error ? error.message : String(error);
-  process.stderr.write(`[otel-bootstrap] error: tracing could not start, the app runs without it: ${detail}\n`);
 }

@@ -396,7 +396,7 @@ describe('the production profile collectors', () => {
     expect(exporter.routing_key).toBe('traceID');
     expect(exporter.protocol).toHaveProperty('otlp');
     expect(exporter.resolver.dns.hostname).toBe('otel-tail-sampler');
-    expect(hostPort(tail.receivers.otlp.protocols.grpc.endpoint).port).toBe(exporter.resolver.dns.port);
+    expect(exporter.resolver.dns.port).toBe(String(hostPort(tail.receivers.otlp.protocols.grpc.endpoint).port));
     // A published port or a fixed container name would stop `--scale otel-tail-sampler=N`.
     expect(services['otel-tail-sampler'].ports).toBeUndefined();
     expect(services['otel-tail-sampler'].container_name).toBeUndefined();
