@@ -1,13 +1,8 @@
 import { context, diag } from '@opentelemetry/api';
-import type { Attributes, Context, Link, SpanKind } from '@opentelemetry/api';
+import type { Attributes } from '@opentelemetry/api';
 import { suppressTracing } from '@opentelemetry/core';
-import {
-  createComposableAnnotatingSampler,
-  createComposableAlwaysOnSampler,
-  createComposableProbabilitySampler,
-  createComposableRuleBasedSampler,
-} from '@opentelemetry/sampler-composite';
-import type { ComposableSampler, SamplingIntent } from '@opentelemetry/sampler-composite';
+import { ComposableAlwaysOn, ComposableAnnotating, ComposableProbability, ComposableRuleBased } from './composable';
+import type { ComposableSampler, SamplingIntent, SamplingParameters, SamplingRule } from './composable';
 import type { JaegerRemoteSettings } from '../config';
 import { RateLimitingSampler } from './RateLimitingSampler';
 import { SAMPLING_RATIO, SAMPLING_REASON, SAMPLING_RULE } from './sampling-attributes';
@@ -43,7 +38,7 @@ export class JaegerRemoteSampler implements ComposableSampler {
     private readonly settings: JaegerRemoteSettings,
     private readonly serviceName: string,
   ) {
-    this.current = annotated(createComposableProbabilitySampler(settings.initialSamplingRate), {
+    this.current = annotated(new ComposableProbability(settings.initialSamplingRate), {
       [SAMPLING_REASON]: 'jaeger_remote',
       [SAMPLING_RULE]: 'initialSamplingRate',
       [SAMPLING_RATIO]: settings.initialSamplingRate,
@@ -53,15 +48,8 @@ export class JaegerRemoteSampler implements ComposableSampler {
     this.timer.unref();
   }
 
-  getSamplingIntent(
-    ctx: Context,
-    traceId: string,
-    spanName: string,
-    spanKind: SpanKind,
-    attributes: Attributes,
-    links: Link[],
-  ): SamplingIntent {
-    return this.current.getSamplingIntent(ctx, traceId, spanName, spanKind, attributes, links);
+  getSamplingIntent(parameters: SamplingParameters): SamplingIntent {
+    return this.current.getSamplingIntent(parameters);
   }
 
   stop(): void {
@@ -93,12 +81,12 @@ export class JaegerRemoteSampler implements ComposableSampler {
 }
 
 function annotated(sampler: ComposableSampler, attributes: Attributes): ComposableSampler {
-  return createComposableAnnotatingSampler(sampler, attributes);
+  return new ComposableAnnotating(sampler, attributes);
 }
 
 function probability(rate: number | undefined, label: string): ComposableSampler {
   const ratio = typeof rate === 'number' && rate >= 0 && rate <= 1 ? rate : 0;
-  return annotated(createComposableProbabilitySampler(ratio), {
+  return annotated(new ComposableProbability(ratio), {
     [SAMPLING_REASON]: 'jaeger_remote',
     [SAMPLING_RULE]: label,
     [SAMPLING_RATIO]: ratio,
@@ -115,13 +103,13 @@ export function strategySampler(strategy: StrategyResponse): ComposableSampler {
         : [],
     );
     const fallback = probability(operations.defaultSamplingProbability, 'defaultSamplingProbability');
-    return createComposableRuleBasedSampler([...rules, [() => true, fallback]]);
+    return new ComposableRuleBased([...rules, [() => true, fallback]]);
   }
   const type = String(strategy.strategyType ?? 'PROBABILISTIC').toUpperCase();
   if (type === 'RATE_LIMITING' || type === '1') {
     const perSecond = strategy.rateLimitingSampling?.maxTracesPerSecond;
     if (typeof perSecond !== 'number' || perSecond < 0) throw new Error('ratelimiting strategy without a rate');
-    const always = annotated(createComposableAlwaysOnSampler(), {
+    const always = annotated(new ComposableAlwaysOn(), {
       [SAMPLING_REASON]: 'jaeger_remote',
       [SAMPLING_RULE]: `ratelimiting ${perSecond}/s`,
     });
@@ -136,16 +124,12 @@ export function strategySampler(strategy: StrategyResponse): ComposableSampler {
  * "METHOD /path", which exists only when the response ends, so match the method and path the span has at start.
  * Other spans match on their name.
  */
-function operationRule(
-  operation: string,
-  sampler: ComposableSampler,
-): [(...args: unknown[]) => boolean, ComposableSampler] {
+function operationRule(operation: string, sampler: ComposableSampler): SamplingRule {
   const http = /^([A-Z]+) (\/\S*)$/.exec(operation);
-  const predicate = (_ctx: unknown, _traceId: unknown, spanName: unknown, _kind: unknown, attributes: unknown) => {
+  const predicate = ({ spanName, attributes }: SamplingParameters) => {
     if (spanName === operation) return true;
     if (!http) return false;
-    const attrs = attributes as Attributes;
-    return attrs['http.request.method'] === http[1] && attrs['url.path'] === http[2];
+    return attributes['http.request.method'] === http[1] && attributes['url.path'] === http[2];
   };
   return [predicate, sampler];
 }

@@ -6,7 +6,8 @@ import type { Sampler, SamplingResult } from '@opentelemetry/sdk-trace';
 /**
  * A child of a span from this process takes its parent's decision and tracestate as they are. The composite sampler
  * reaches the same result (test/unit/sampling/local-parent.test.ts compares the two on thousands of traces), but
- * parses the parent's `ot=th:` value and writes a new tracestate for every span: 1.2 µs a child span measured here,
+ * parses the parent's `ot=th:` value for every span: 1.2 µs a child span measured here (with the upstream package
+ * we used then; composable/, written from the spec since, takes the same time in a micro-benchmark),
  * and about 12% of the CPU of an in-process span pipeline together with serializing that tracestate again at export.
  * Only for the `parentbased_*` samplers; remote parents (and so X-Trace-ID roots) still go to the full sampler.
  */

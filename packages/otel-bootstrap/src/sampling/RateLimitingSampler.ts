@@ -1,13 +1,11 @@
-import { trace } from '@opentelemetry/api';
-import type { Attributes, Context, Link, SpanKind } from '@opentelemetry/api';
-import type { ComposableSampler, SamplingIntent } from '@opentelemetry/sampler-composite';
-
-const NEVER: SamplingIntent = Object.freeze({ threshold: -1n, thresholdReliable: false });
+import { DROP_INTENT } from './composable';
+import type { ComposableSampler, SamplingIntent, SamplingParameters } from './composable';
+import { KEEP_ALL } from './composable/threshold';
 
 /**
  * Lets through at most `perSecond` of the traces its delegate would sample (a token bucket, so short bursts up to
- * one second's worth pass). A rate-limited decision is not a probability, so the threshold it reports is marked
- * unreliable and is not written into tracestate.
+ * one second's worth pass). A rate-limited decision is not a probability: a span let through gets an unreliable
+ * threshold of 0, so it is sampled and no `th` is written into tracestate.
  */
 export class RateLimitingSampler implements ComposableSampler {
   private tokens: number;
@@ -22,20 +20,14 @@ export class RateLimitingSampler implements ComposableSampler {
     this.last = now();
   }
 
-  getSamplingIntent(
-    context: Context,
-    traceId: string,
-    spanName: string,
-    spanKind: SpanKind,
-    attributes: Attributes,
-    links: Link[],
-  ): SamplingIntent {
-    const intent = this.delegate.getSamplingIntent(context, traceId, spanName, spanKind, attributes, links);
-    if (intent.threshold < 0n || intent.threshold > randomness(context, traceId)) return intent;
+  getSamplingIntent(parameters: SamplingParameters): SamplingIntent {
+    const intent = this.delegate.getSamplingIntent(parameters);
+    // The delegate's threshold decides with the trace's randomness, as the composite sampler would have.
+    if (intent.threshold === undefined || parameters.randomness < intent.threshold) return intent;
     this.refill();
-    if (this.tokens < 1) return NEVER;
+    if (this.tokens < 1) return DROP_INTENT;
     this.tokens -= 1;
-    return { ...intent, thresholdReliable: false };
+    return { ...intent, threshold: KEEP_ALL, adjustedCountReliable: false };
   }
 
   toString(): string {
@@ -47,11 +39,4 @@ export class RateLimitingSampler implements ComposableSampler {
     this.tokens = Math.min(Math.max(1, this.perSecond), this.tokens + ((now - this.last) / 1000) * this.perSecond);
     this.last = now;
   }
-}
-
-/** The randomness a consistent sampler compares with: `ot=rv:` from tracestate, else the trace id's last 56 bits. */
-export function randomness(context: Context, traceId: string): bigint {
-  const ot = trace.getSpanContext(context)?.traceState?.get('ot');
-  const rv = ot && /(?:^|;)rv:([0-9a-f]{14})(?:;|$)/.exec(ot);
-  return BigInt(`0x${rv ? rv[1] : traceId.slice(-14)}`);
 }

@@ -1,17 +1,17 @@
 import type { Attributes } from '@opentelemetry/api';
 import { AlwaysOffSampler } from '@opentelemetry/sdk-trace';
 import type { Sampler } from '@opentelemetry/sdk-trace';
-import {
-  createComposableAnnotatingSampler,
-  createComposableParentThresholdSampler,
-  createComposableProbabilitySampler,
-  createComposableRuleBasedSampler,
-  createCompositeSampler,
-} from '@opentelemetry/sampler-composite';
-import type { ComposableSampler } from '@opentelemetry/sampler-composite';
 import type { BootstrapConfig } from '../config';
 import { EXTERNAL_ROOT } from '../propagation/external-root';
 import type { DeferredDecisionOptions } from '../processors/DeferredDecisionProcessor';
+import {
+  ComposableAnnotating,
+  ComposableParentThreshold,
+  ComposableProbability,
+  ComposableRuleBased,
+  CompositeSampler,
+} from './composable';
+import type { ComposableSampler } from './composable';
 import { DeferringSampler } from './DeferringSampler';
 import { parseEndpointRules } from './endpoint-rules';
 import { JaegerRemoteSampler } from './JaegerRemoteSampler';
@@ -58,8 +58,8 @@ export function createSampling(
   const rules = file ? fileRules(file, serviceName) : envRules(config.samplingRules, warnings);
   const roots = rules.length > 0 ? ruleBased([...rules, [() => true, fallback]]) : fallback;
   const parentBased = config.sampler.startsWith('parentbased_');
-  const composite = createCompositeSampler(
-    parentBased ? externalRootAware(createComposableParentThresholdSampler(roots), roots) : roots,
+  const composite = new CompositeSampler(
+    parentBased ? externalRootAware(new ComposableParentThreshold(roots), roots) : roots,
   );
   const head = parentBased && localParentFastPath ? new LocalParentSampler(composite) : composite;
 
@@ -88,8 +88,8 @@ export function createSampling(
  */
 function externalRootAware(parentBased: ComposableSampler, roots: ComposableSampler): ComposableSampler {
   return {
-    getSamplingIntent: (context, ...rest) =>
-      (context.getValue(EXTERNAL_ROOT) ? roots : parentBased).getSamplingIntent(context, ...rest),
+    getSamplingIntent: (parameters) =>
+      (parameters.context.getValue(EXTERNAL_ROOT) ? roots : parentBased).getSamplingIntent(parameters),
     toString: () => `ExternalRootAware(${parentBased})`,
   };
 }
@@ -127,20 +127,20 @@ function fileRules(file: RulesFile, serviceName: string): Rule[] {
 }
 
 function probability(ratio: number): ComposableSampler {
-  return createComposableProbabilitySampler(ratio);
+  return new ComposableProbability(ratio);
 }
 
 function annotate(sampler: ComposableSampler, reason: string, rule: string | undefined, ratio: number) {
   const attributes: Attributes = { [SAMPLING_REASON]: reason, [SAMPLING_RATIO]: ratio };
   if (rule !== undefined) attributes[SAMPLING_RULE] = rule;
-  return createComposableAnnotatingSampler(sampler, attributes);
+  return new ComposableAnnotating(sampler, attributes);
 }
 
-/** Upstream's rule-based sampler, with predicates that look only at what a span has at its start. */
+/** The spec's rule-based sampler, with predicates that look only at what a span has at its start. */
 function ruleBased(rules: Rule[]): ComposableSampler {
-  return createComposableRuleBasedSampler(
+  return new ComposableRuleBased(
     rules.map(([predicate, sampler]) => [
-      (_context, _traceId, spanName, spanKind, attributes) => predicate(spanName, spanKind, attributes),
+      ({ spanName, spanKind, attributes }) => predicate(spanName, spanKind, attributes),
       sampler,
     ]),
   );

@@ -1,11 +1,11 @@
 import { ROOT_CONTEXT, SpanKind } from '@opentelemetry/api';
-import { createCompositeSampler } from '@opentelemetry/sampler-composite';
 import { SamplingDecision } from '@opentelemetry/sdk-trace';
+import { CompositeSampler } from '../../../src/sampling/composable';
 import { strategySampler } from '../../../src/sampling/JaegerRemoteSampler';
 import { httpStart, traceIds } from './sampling-fixtures';
 
 function sampledFraction(strategy: object, method: string, path: string, n = 2000): number {
-  const sampler = createCompositeSampler(strategySampler(strategy));
+  const sampler = new CompositeSampler(strategySampler(strategy));
   const nextId = traceIds(11);
   let hits = 0;
   for (let i = 0; i < n; i++) {

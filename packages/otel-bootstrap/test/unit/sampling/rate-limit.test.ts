@@ -1,13 +1,13 @@
 import { ROOT_CONTEXT, SpanKind } from '@opentelemetry/api';
-import { createComposableAlwaysOnSampler, createCompositeSampler } from '@opentelemetry/sampler-composite';
 import { SamplingDecision } from '@opentelemetry/sdk-trace';
+import { ComposableAlwaysOn, CompositeSampler } from '../../../src/sampling/composable';
 import { RateLimitingSampler } from '../../../src/sampling/RateLimitingSampler';
 import { traceIds } from './sampling-fixtures';
 
 describe('RateLimitingSampler', () => {
   it('samples at most the rate per second, refilling with time', () => {
     let now = 0;
-    const sampler = createCompositeSampler(new RateLimitingSampler(createComposableAlwaysOnSampler(), 5, () => now));
+    const sampler = new CompositeSampler(new RateLimitingSampler(new ComposableAlwaysOn(), 5, () => now));
     const nextId = traceIds(3);
     const sampledIn = (count: number) => {
       let hits = 0;
@@ -25,7 +25,7 @@ describe('RateLimitingSampler', () => {
   });
 
   it('writes no threshold, since a rate-limited decision is not a probability', () => {
-    const sampler = createCompositeSampler(new RateLimitingSampler(createComposableAlwaysOnSampler(), 100));
+    const sampler = new CompositeSampler(new RateLimitingSampler(new ComposableAlwaysOn(), 100));
     const result = sampler.shouldSample(ROOT_CONTEXT, traceIds(4)(), 'GET', SpanKind.SERVER, {}, []);
     expect(result.decision).toBe(SamplingDecision.RECORD_AND_SAMPLED);
     expect(result.traceState?.get('ot')).toBeUndefined();
