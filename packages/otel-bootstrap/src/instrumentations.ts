@@ -47,11 +47,11 @@ const FACTORIES: Readonly<Record<InstrumentationName, (options: InstrumentationO
     return () => new ExpressInstrumentation();
   },
   fastify: () => {
-    // @fastify/otel is the maintained successor of @opentelemetry/instrumentation-fastify (deprecated upstream).
-    const { FastifyOtelInstrumentation } = require('@fastify/otel') as {
-      FastifyOtelInstrumentation: new (config: { registerOnInitialization: boolean }) => Instrumentation;
-    };
-    return () => new FastifyOtelInstrumentation({ registerOnInitialization: true });
+    // Ours listens to the diagnostics channels fastify 5 publishes instead of wrapping fastify as @fastify/otel did;
+    // see fastify/FastifyInstrumentation.ts for why.
+    const { FastifyInstrumentation } =
+      require('./fastify/FastifyInstrumentation') as typeof import('./fastify/FastifyInstrumentation');
+    return () => new FastifyInstrumentation();
   },
   pg: ({ pg }) => {
     if (pg === 'lean') {
@@ -97,13 +97,12 @@ const FACTORIES: Readonly<Record<InstrumentationName, (options: InstrumentationO
 /**
  * The packages whose first import creates an instrumentation (lazy-instrumentations.ts): every module name the
  * instrumentation hooks (test/unit/lazy-instrumentations.test.ts checks them against each one's definitions). The
- * others are created at startup: `http` hooks core modules nearly every app loads, and `undici` the global fetch,
- * which needs no import.
+ * others are created at startup: `http` hooks core modules nearly every app loads, `undici` the global fetch,
+ * which needs no import, and `fastify` hooks no module at all: it subscribes to fastify's diagnostics channels, which
+ * costs nothing until fastify publishes and works whenever fastify is loaded.
  */
 export const LOADED_ON_IMPORT_OF: Readonly<Partial<Record<InstrumentationName, readonly string[]>>> = {
   express: ['express'],
-  // @fastify/otel hooks no module: it listens for fastify instances being created, which needs fastify loaded.
-  fastify: ['fastify'],
   pg: ['pg', 'pg-pool'],
   ioredis: ['ioredis'],
   redis: ['redis', '@redis/client', '@node-redis/client'],

@@ -44,7 +44,6 @@ describeWithServices(['postgres', 'redis'])('instrumentations loaded on first im
   it('loads every enabled instrumentation at startup with OTEL_BOOTSTRAP_LAZY_INSTRUMENTATIONS=false', async () => {
     const { report, spans } = await run({ OTEL_BOOTSTRAP_LAZY_INSTRUMENTATIONS: 'false' });
     expect(report.atStart).toEqual([
-      '@fastify/otel',
       '@opentelemetry/instrumentation-amqplib',
       '@opentelemetry/instrumentation-express',
       '@opentelemetry/instrumentation-http',
