@@ -352,9 +352,11 @@ export const CONFIG_ROWS: readonly ConfigRow[] = [
     type: 'boolean',
     default: 'true',
     description:
-      'Load the instrumentations of express, fastify, pg, ioredis, redis, amqplib, pino and winston only when the ' +
-      'app first requires or imports their library (a `module.registerHooks` resolve hook), so an app pays at ' +
-      'startup only for the libraries it uses. `false` loads every enabled instrumentation at startup.',
+      'Load the instrumentations of express, pg, ioredis, redis, amqplib, pino and winston only when the app first ' +
+      'requires or imports their library (a `module.registerHooks` resolve hook), so an app pays at startup only ' +
+      'for the libraries it uses. One whose `@opentelemetry/instrumentation` copy no instrumentation created at ' +
+      'startup shares is created at startup instead, so its hook sees the first load. `false` loads every enabled ' +
+      'instrumentation at startup.',
   },
   {
     key: 'OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT',

@@ -14,7 +14,7 @@ const PACKAGES: Readonly<Record<InstrumentationName, (options: HookOptions) => r
   http: ({ httpServer }) => ['@opentelemetry/instrumentation-http', ...(httpServer === 'lean' ? [OWN] : [])],
   undici: () => ['@opentelemetry/instrumentation-undici'],
   express: () => ['@opentelemetry/instrumentation-express'],
-  fastify: () => ['@fastify/otel'],
+  fastify: () => [], // listens to fastify's diagnostics channels: no require hook
   pg: ({ pg }) => [pg === 'lean' ? OWN : '@opentelemetry/instrumentation-pg'],
   ioredis: () => ['@opentelemetry/instrumentation-ioredis'],
   redis: () => ['@opentelemetry/instrumentation-redis'],

@@ -16,6 +16,7 @@ import type { DeferredDecisionStats } from './processors/DeferredDecisionProcess
 import { createSampling } from './sampling/create-sampling';
 import { decidesUnsampledChildrenAlike } from './sampling/unsampled-children';
 import { unsupportedNode } from './node-version';
+import { watchPatches } from './patch-report';
 import { installSdk } from './sdk';
 import { reportStartFailure } from './start-failure';
 import { installShutdownHooks, withTimeout } from './shutdown';
@@ -99,6 +100,7 @@ function startSdk(): RunningSdk | undefined {
     config,
   );
   const instrumentations = createInstrumentations(atStartup, config, reportLoadFailure);
+  watchPatches(instrumentations);
 
   // SDK: resource, propagation, sampling and the processor chain; no metrics or logs pipelines.
   const sdk = installSdk({
@@ -116,7 +118,7 @@ function startSdk(): RunningSdk | undefined {
   // Started after the SDK, so the instrumentations created later find its tracer provider already in place.
   const stopLazyLoading = createOnFirstImport(
     onImport.map((name) => ({ name, packages: LOADED_ON_IMPORT_OF[name]! })),
-    (name) => createInstrumentations([name], config, reportLoadFailure),
+    (name) => watchPatches(createInstrumentations([name], config, reportLoadFailure)),
   );
 
   // Shutdown: flush on SIGTERM, SIGINT and beforeExit without changing how the process ends.

@@ -14,6 +14,10 @@ export interface FixtureOptions {
   readonly args?: readonly string[];
   /** The module to preload; the published package name by default, resolved from the fixture's folder. */
   readonly bootstrap?: string;
+  /** The working directory; the fixture's folder by default. */
+  readonly cwd?: string;
+  /** The node binary; this process's by default. */
+  readonly node?: string;
 }
 
 export interface FixtureExit {
@@ -81,8 +85,8 @@ export function startFixture(options: FixtureOptions): RunningFixture {
   const mode = options.mode ?? (options.script.endsWith('.mjs') ? 'import' : 'require');
   const bootstrap = options.bootstrap ?? '@org/otel-bootstrap';
   const flags = mode === 'none' ? [] : [`--${mode}`, bootstrap];
-  const child = spawn(process.execPath, [...flags, options.script, ...(options.args ?? [])], {
-    cwd: dirname(options.script),
+  const child = spawn(options.node ?? process.execPath, [...flags, options.script, ...(options.args ?? [])], {
+    cwd: options.cwd ?? dirname(options.script),
     env: { ...cleanEnv(), ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -7,7 +7,10 @@ import { readConfig } from '../config';
 import type { BootstrapConfig } from '../config';
 import { createOtlpExporter } from '../processors/exporter';
 import { resourceAttributes } from '../resource';
+import { unsupportedNode } from '../node-version';
+import { probeApp } from './app-probe';
 import { checkEndpoint } from './endpoint-check';
+import { effectiveSampling } from './sampling-summary';
 import type { StepResult } from './endpoint-check';
 
 /** `doctor`'s exit codes: the first step that failed decides, so scripts can tell the outcomes apart. */
@@ -19,6 +22,8 @@ export const EXIT = {
   exportFailed: 4,
   jaegerUnreachable: 5,
   traceNotFound: 6,
+  nodeUnsupported: 7,
+  instrumentationFailed: 8,
 } as const;
 
 export interface DoctorOptions {
@@ -26,10 +31,12 @@ export interface DoctorOptions {
   /** How long to wait for Jaeger to show the test trace. */
   readonly waitMs: number;
   readonly skipJaeger: boolean;
+  /** The app's folder: its installed bootstrap and libraries are the ones checked. */
+  readonly cwd: string;
 }
 
 export interface DoctorStep extends StepResult {
-  readonly name: 'endpoint' | 'test span' | 'jaeger';
+  readonly name: 'node' | 'instrumentation' | 'endpoint' | 'test span' | 'jaeger';
 }
 
 export interface DoctorReport {
@@ -46,9 +53,10 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
   const { config, warnings } = readConfig(options.env);
   // Named from the working directory's package.json (the app being diagnosed), not from this CLI's location.
   const serviceName = resourceAttributes(config, undefined)['service.name'];
+  const sampling = effectiveSampling(config, serviceName);
   const report = {
-    configuration: describe(config, serviceName),
-    warnings: warnings.map((w) => w.message),
+    configuration: describe(config, serviceName, sampling.lines),
+    warnings: [...warnings.map((w) => w.message), ...sampling.warnings],
     steps: [] as DoctorStep[],
   };
   const timeoutMs = Math.min(config.exportTimeoutMs, 5000);
@@ -57,6 +65,21 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
     ...extra,
     exitCode: code,
   });
+
+  const unsupported = unsupportedNode();
+  report.steps.push({
+    name: 'node',
+    ok: !unsupported,
+    detail: unsupported ?? `Node.js ${process.versions.node}`,
+    ...(unsupported ? { hint: 'apps on this Node run without tracing: upgrade to Node 24 LTS' } : {}),
+  });
+  if (unsupported) return fail(EXIT.nodeUnsupported);
+
+  if (!config.sdkDisabled) {
+    const probe = await probeApp(config, options.env, options.cwd);
+    report.steps.push({ name: 'instrumentation', ...probe });
+    if (!probe.ok) return fail(EXIT.instrumentationFailed);
+  }
 
   const endpoint = await checkEndpoint(config, timeoutMs);
   report.steps.push({ name: 'endpoint', ...endpoint });
@@ -73,11 +96,15 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
     if (!lookup.step.ok)
       return fail(lookup.reachable ? EXIT.traceNotFound : EXIT.jaegerUnreachable, { traceId: sent.traceId });
   }
-  return fail(warnings.length > 0 ? EXIT.badConfiguration : EXIT.ok, { traceId: sent.traceId, traceUrl });
+  return fail(report.warnings.length > 0 ? EXIT.badConfiguration : EXIT.ok, { traceId: sent.traceId, traceUrl });
 }
 
 /** The effective configuration, as the bootstrap resolves it, with header values masked. */
-function describe(config: BootstrapConfig, serviceName: string): Record<string, string> {
+function describe(
+  config: BootstrapConfig,
+  serviceName: string,
+  sampling: Record<string, string>,
+): Record<string, string> {
   const headers = Object.keys(config.exportHeaders).map((key) => `${key}=***`);
   return {
     'service.name': serviceName,
@@ -85,10 +112,7 @@ function describe(config: BootstrapConfig, serviceName: string): Record<string, 
     exporter: exporterLine(config),
     'traces endpoint': `${config.tracesUrl} (${config.exportProtocol})`,
     'export headers': headers.length > 0 ? headers.join(', ') : 'none',
-    sampler: `${config.sampler}${config.sampler.includes('ratio') ? `, ratio ${config.samplerRatio}` : ''}`,
-    'sampling rules': config.samplingRulesFile ?? config.samplingRules ?? 'none',
-    'keep errors': config.sampleErrors ? 'yes' : 'no',
-    'keep slower than': config.sampleSlowerThanMs === undefined ? 'off' : `${config.sampleSlowerThanMs} ms`,
+    ...sampling,
     propagators: config.propagators.join(', ') || 'none',
     instrumentations: config.instrumentations.join(', '),
     redaction: config.redact.enabled ? 'on' : 'OFF',

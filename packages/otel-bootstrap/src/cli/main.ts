@@ -7,11 +7,14 @@ import type { DoctorReport } from './doctor';
 
 const USAGE = `usage: otel-bootstrap doctor [--json] [--wait MS] [--skip-jaeger]
 
-Prints the configuration as the bootstrap resolves it (secrets masked), checks that the OTLP endpoint answers,
-sends one test span and looks it up in Jaeger (OTEL_BOOTSTRAP_JAEGER_URL).
+Run it in the app's folder. Prints the configuration as the bootstrap resolves it (secrets masked, sampling after
+the rules file), checks the Node.js version, starts the bootstrap as the app would and loads the app's libraries to
+see that each instrumentation patches them, checks that the OTLP endpoint answers, sends one test span and looks it
+up in Jaeger (OTEL_BOOTSTRAP_JAEGER_URL).
 
-Exit codes: 0 all good; 2 all good but a variable is invalid; 3 the endpoint does not answer or refuses;
-4 the test span was refused; 5 Jaeger's query API does not answer; 6 Jaeger does not have the test span; 1 error.`;
+Exit codes: 0 all good; 2 all good but a variable or the rules file is invalid; 3 the endpoint does not answer or
+refuses; 4 the test span was refused; 5 Jaeger's query API does not answer; 6 Jaeger does not have the test span;
+7 this Node.js is too old; 8 an instrumentation patched nothing; 1 error.`;
 
 async function main(argv: string[]): Promise<number> {
   if (argv[0] !== 'doctor' || argv.includes('--help')) {
@@ -24,6 +27,7 @@ async function main(argv: string[]): Promise<number> {
     env: process.env,
     waitMs: Number.isFinite(waitMs) && waitMs >= 0 ? waitMs : 5000,
     skipJaeger: argv.includes('--skip-jaeger'),
+    cwd: process.cwd(),
   });
   console.log(argv.includes('--json') ? JSON.stringify(report, null, 2) : render(report));
   return report.exitCode;
@@ -36,7 +40,7 @@ function render(report: DoctorReport): string {
   for (const warning of report.warnings) lines.push(`  ! ${warning}`);
   lines.push('');
   for (const step of report.steps) {
-    lines.push(`${step.ok ? '✔' : '✘'} ${step.name.padEnd(10)} ${step.detail}`);
+    lines.push(`${step.ok ? '✔' : '✘'} ${step.name.padEnd(15)} ${step.detail}`);
     if (step.hint) lines.push(`    → ${step.hint}`);
   }
   if (report.traceUrl) lines.push('', `Open the test trace: ${report.traceUrl}`);

@@ -58,6 +58,8 @@ describe('otel-bootstrap doctor', () => {
       OTEL_BOOTSTRAP_JAEGER_URL: jaegerUrl,
     });
     expect(report.steps.map((s) => [s.name, s.ok])).toEqual([
+      ['node', true],
+      ['instrumentation', true],
       ['endpoint', true],
       ['test span', true],
       ['jaeger', true],
@@ -93,21 +95,21 @@ describe('otel-bootstrap doctor', () => {
 
   it('names a refused connection and the gRPC port: exit 3', async () => {
     const { code, report } = await doctor({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4317' });
-    expect(report.steps).toHaveLength(1);
-    expect(report.steps[0].hint).toMatch(/connection refused.*Port 4317 is OTLP over gRPC/s);
+    expect(report.steps.map((s) => s.name)).toEqual(['node', 'instrumentation', 'endpoint']);
+    expect(report.steps.at(-1)?.hint).toMatch(/connection refused.*Port 4317 is OTLP over gRPC/s);
     expect(code).toBe(3);
   });
 
   it('names a wrong path: exit 3', async () => {
     const { code, report } = await doctor({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `${receiver.url}/api/traces` });
-    expect(report.steps[0].detail).toContain('answered HTTP 404');
-    expect(report.steps[0].hint).toContain('OTLP/HTTP traces go to /v1/traces');
+    expect(report.steps.at(-1)?.detail).toContain('answered HTTP 404');
+    expect(report.steps.at(-1)?.hint).toContain('OTLP/HTTP traces go to /v1/traces');
     expect(code).toBe(3);
   });
 
   it('names TLS spoken to a plain HTTP receiver: exit 3', async () => {
     const { code, report } = await doctor({ OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url.replace('http:', 'https:') });
-    expect(report.steps[0].hint).toMatch(/TLS|plain HTTP/);
+    expect(report.steps.at(-1)?.hint).toMatch(/TLS|plain HTTP/);
     expect(code).toBe(3);
   });
 
@@ -125,6 +127,8 @@ describe('otel-bootstrap doctor', () => {
     try {
       const { code, report } = await doctor({ OTEL_EXPORTER_OTLP_ENDPOINT: url, OTEL_BOOTSTRAP_JAEGER_URL: jaegerUrl });
       expect(report.steps.map((s) => [s.name, s.ok])).toEqual([
+        ['node', true],
+        ['instrumentation', true],
         ['endpoint', true],
         ['test span', false],
       ]);

@@ -1,8 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { unsupportedNode } from '../../src/node-version';
+import { oldNode } from '../helpers/old-node';
 
 const PACKAGE_DIR = join(__dirname, '..', '..');
 const REPO_ROOT = join(PACKAGE_DIR, '..', '..');
@@ -17,20 +18,6 @@ describe('unsupportedNode', () => {
     expect(unsupportedNode(version)).toBeUndefined();
   });
 });
-
-/**
- * A Node older than 22.15 to run things with: OTB_TEST_OLD_NODE, else the machine's own /usr/bin/node (Node 20 on
- * the project machines). Under CI=true a missing one is an error, so CI cannot pass by skipping.
- */
-function oldNode(): string | undefined {
-  const candidate = process.env.OTB_TEST_OLD_NODE || '/usr/bin/node';
-  const version = existsSync(candidate) ? spawnSync(candidate, ['-p', 'process.versions.node']).stdout : undefined;
-  if (version && unsupportedNode(String(version).trim())) return candidate;
-  const message = `no Node older than 22.15 at ${candidate}; set OTB_TEST_OLD_NODE to one`;
-  if (process.env.CI === 'true') throw new Error(message);
-  process.stderr.write(`skipping tests: ${message}\n`);
-  return undefined;
-}
 
 const node20 = oldNode();
 (node20 ? describe : describe.skip)('on Node 20', () => {

@@ -1,21 +1,24 @@
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { buildTrees, describeWithServices, OtlpReceiver, runFixture, serviceUrl } from '@org/otel-testing';
 import type { ReceivedSpan, SpanNode } from '@org/otel-testing';
 import { fixture } from '../helpers/http';
 
 // What users get: the packed tarball, installed with npm into an app outside the repo, where our root `overrides`
 // and symlinked workspaces do not reach, with the libraries at the versions npm picks today.
+const execFileAsync = promisify(execFile);
 const PACKAGE_DIR = join(__dirname, '..', '..');
 const LIBRARIES = ['express', 'fastify', 'ioredis', 'pg', 'amqplib'];
 
-function run(command: string, args: string[], cwd: string): string {
+/** Runs a command to its end; throws with its output if it fails. */
+function run(command: string, args: string[], cwd: string): { stdout: string; output: string } {
   const result = spawnSync(command, args, { cwd, encoding: 'utf8', timeout: 240_000 });
   const output = `${result.stdout}\n${result.stderr}`;
   if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed (${result.status}):\n${output}`);
-  return output;
+  return { stdout: result.stdout, output };
 }
 
 /** Every span below a node, depth first. */
@@ -30,9 +33,14 @@ describeWithServices(['postgres', 'redis', 'rabbitmq'])('the packed tarball, ins
 
   beforeAll(() => {
     app = mkdtempSync(join(tmpdir(), 'otb-installed-app-'));
-    [packed] = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', app], PACKAGE_DIR)) as [typeof packed];
+    const pack = run('npm', ['pack', '--json', '--pack-destination', app], PACKAGE_DIR);
+    [packed] = JSON.parse(pack.stdout) as [typeof packed];
     writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'installed-app', private: true }));
-    installOutput = run('npm', ['install', '--no-audit', '--no-fund', `./${packed.filename}`, ...LIBRARIES], app);
+    installOutput = run(
+      'npm',
+      ['install', '--no-audit', '--no-fund', `./${packed.filename}`, ...LIBRARIES],
+      app,
+    ).output;
     for (const file of readdirSync(fixture('installed-app')))
       copyFileSync(fixture(`installed-app/${file}`), join(app, file));
   }, 300_000);
@@ -46,6 +54,27 @@ describeWithServices(['postgres', 'redis', 'rabbitmq'])('the packed tarball, ins
   it('installs without peer-dependency or engine warnings', () => {
     const warnings = installOutput.split('\n').filter((line) => /ERESOLVE|EBADENGINE|peer dep/i.test(line));
     expect(warnings).toEqual([]);
+  });
+
+  it('npx otel-bootstrap doctor, in the app, finds every library the app has patched', async () => {
+    const receiver = new OtlpReceiver();
+    await receiver.start();
+    try {
+      // asynchronous: the receiver answering doctor's export lives in this process
+      const doctor = await execFileAsync('npx', ['--no', 'otel-bootstrap', 'doctor', '--json', '--skip-jaeger'], {
+        cwd: app,
+        env: { ...process.env, OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, NODE_OPTIONS: '' },
+      }).catch((error: { stdout: string; code: number }) => error);
+      const report = JSON.parse(doctor.stdout) as { steps: { name: string; ok: boolean; detail: string }[] };
+      const instrumentation = report.steps.find((step) => step.name === 'instrumentation');
+      expect(instrumentation?.ok).toBe(true);
+      for (const library of ['http', 'express', 'pg', 'ioredis', 'amqplib']) {
+        expect(instrumentation?.detail).toMatch(new RegExp(`patched: .*\\b${library} \\(`));
+      }
+      expect('code' in doctor ? doctor.code : 0).toBe(0);
+    } finally {
+      await receiver.stop();
+    }
   });
 
   describe.each([
