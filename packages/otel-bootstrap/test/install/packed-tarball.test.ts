@@ -10,7 +10,7 @@ import { fixture } from '../helpers/http';
 // What users get: the packed tarball, installed with npm into an app outside the repo, where our root `overrides`
 // and symlinked workspaces do not reach, with the libraries at the versions npm picks today.
 const execFileAsync = promisify(execFile);
-const PACKAGE_DIR = join(__dirname, '..', '..');
+const REPO_ROOT = join(__dirname, '..', '..', '..', '..');
 const LIBRARIES = ['express', 'fastify', 'ioredis', 'pg', 'amqplib'];
 
 /** Runs a command to its end; throws with its output if it fails. */
@@ -33,7 +33,8 @@ describeWithServices(['postgres', 'redis', 'rabbitmq'])('the packed tarball, ins
 
   beforeAll(() => {
     app = mkdtempSync(join(tmpdir(), 'otb-installed-app-'));
-    const pack = run('npm', ['pack', '--json', '--pack-destination', app], PACKAGE_DIR);
+    // the README's install commands: `npm pack -w @org/otel-bootstrap`, then `npm install <tarball>` in the app
+    const pack = run('npm', ['pack', '-w', '@org/otel-bootstrap', '--json', '--pack-destination', app], REPO_ROOT);
     [packed] = JSON.parse(pack.stdout) as [typeof packed];
     writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'installed-app', private: true }));
     installOutput = run(
