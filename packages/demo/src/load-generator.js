@@ -4,6 +4,7 @@
 const { settings } = require('./lib/settings');
 const { serveHealth } = require('./lib/health');
 const { DEMO_PASSWORD, DEMO_USERS } = require('./lib/demo-users');
+const { LOAD_USER_AGENT } = require('./lib/load-user-agent');
 
 const someUser = () => 1 + Math.floor(Math.random() * DEMO_USERS.length);
 const someAmount = () => Math.round(10 + Math.random() * 490);
@@ -38,7 +39,7 @@ async function send([, kind, path, body]) {
   try {
     const response = await fetch(`${settings.gatewayUrl}${path}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', 'user-agent': LOAD_USER_AGENT },
       body: JSON.stringify(body()),
       signal: AbortSignal.timeout(15_000),
     });

@@ -1,12 +1,18 @@
 // `npm run demo`: the services of the compose demo as local processes, with no Docker. They use PostgreSQL, Redis
 // and RabbitMQ at DATABASE_URL, REDIS_URL and AMQP_URL (localhost by default). Each traced service runs under
-// `node --require @org/otel-bootstrap`; with no collector at localhost:4318, each prints its finished traces as
-// trees, prefixed with its name. Start Jaeger (`docker compose up -d jaeger`) and they go there instead.
+// `node --require @org/otel-bootstrap`. Where the traces go is decided once, at start:
+//   - OTEL_EXPORTER_OTLP_ENDPOINT (or _TRACES_ENDPOINT, or OTEL_TRACES_EXPORTER) set: where they say;
+//   - a collector answers at localhost:4318 (`docker compose up -d jaeger`): there;
+//   - otherwise to this process, which prints each trace whole, once (lib/trace-printer.js).
 //
 // DEMO_PORT (8080) is the gateway's port; the others follow it. DEMO_LOAD=false leaves the load generator out.
+// SIGINT or SIGTERM stops every service, then this process, by that signal. Services also stop if this process dies
+// in any other way (lib/exit-with-parent.js).
 const { spawn } = require('node:child_process');
+const { connect } = require('node:net');
 const path = require('node:path');
 const readline = require('node:readline');
+const { TracePrinter } = require('./lib/trace-printer');
 
 const SERVICES = [
   { name: 'users', offset: 1, traced: true },
@@ -17,6 +23,12 @@ const SERVICES = [
   { name: 'load-generator', offset: 5, traced: false },
 ];
 const STARTUP_TIMEOUT_MS = 60_000;
+/** How long the services get to flush and exit after SIGTERM before they are killed. */
+const STOP_GRACE_MS = 3_000;
+const DEFAULT_COLLECTOR = 'http://localhost:4318';
+/** A terminal wants traces within a second or two, not five: the services' batch delay unless OTEL_* says else. */
+const BATCH_DELAY_MS = 1_000;
+const EXIT_WITH_PARENT = path.join(__dirname, 'lib', 'exit-with-parent.js');
 
 function readOptions(env) {
   let basePort = Number(env.DEMO_PORT ?? 8080);
@@ -30,13 +42,43 @@ function readOptions(env) {
   return { basePort, withLoad: load !== 'false' };
 }
 
-function serviceEnv(service, basePort) {
+/** Where the traces go: `exportEnv` for the services, and `printer` when they come here. */
+async function traceDestination(env) {
+  const chosen = ['OTEL_EXPORTER_OTLP_ENDPOINT', 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', 'OTEL_TRACES_EXPORTER'];
+  if (chosen.some((key) => env[key])) return { exportEnv: {}, where: 'where your OTEL_* settings send them' };
+  if (await answers(DEFAULT_COLLECTOR)) {
+    return { exportEnv: {}, where: `to the collector at ${DEFAULT_COLLECTOR} (Jaeger: http://localhost:16686)` };
+  }
+  // Two pieces of one trace arrive at most about one batch delay apart; a second more is the margin. A delay the
+  // bootstrap rejects is its default, 5000.
+  const delay = Number(env.OTEL_BSP_SCHEDULE_DELAY ?? BATCH_DELAY_MS);
+  const printer = new TracePrinter({ quietMs: (Number.isFinite(delay) && delay >= 0 ? delay : 5_000) + 1_000 });
+  const url = await printer.start();
+  return { exportEnv: { OTEL_EXPORTER_OTLP_ENDPOINT: url }, printer, where: 'here, each one whole once it ends' };
+}
+
+/** Whether something accepts a TCP connection at the URL's host and port. */
+function answers(url) {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve) => {
+    const socket = connect(Number(port), hostname);
+    const done = (answer) => {
+      socket.destroy();
+      resolve(answer);
+    };
+    socket.setTimeout(1_000, () => done(false));
+    socket.once('connect', () => done(true)).once('error', () => done(false));
+  });
+}
+
+function serviceEnv(service, basePort, exportEnv) {
   const url = (offset) => `http://localhost:${basePort + offset}`;
   return {
-    // Health polls are not worth a trace, and a terminal wants traces within a second, not five.
+    // Health polls are not worth a trace.
     OTEL_BOOTSTRAP_SAMPLING_RULES: 'GET /health=0',
-    OTEL_BSP_SCHEDULE_DELAY: '1000',
+    OTEL_BSP_SCHEDULE_DELAY: String(BATCH_DELAY_MS),
     ...process.env,
+    ...exportEnv,
     OTEL_SERVICE_NAME: service.name,
     PORT: String(basePort + service.offset),
     GATEWAY_URL: url(0),
@@ -46,13 +88,14 @@ function serviceEnv(service, basePort) {
   };
 }
 
-function start(service, basePort) {
+function start(service, basePort, exportEnv) {
   const script = path.join(__dirname, `${service.name}.js`);
-  const args = service.traced ? ['--require', '@org/otel-bootstrap', script] : [script];
-  const child = spawn(process.execPath, args, {
+  const preload = service.traced ? ['--require', '@org/otel-bootstrap'] : [];
+  const child = spawn(process.execPath, ['--require', EXIT_WITH_PARENT, ...preload, script], {
     cwd: path.join(__dirname, '..'),
-    env: serviceEnv(service, basePort),
-    stdio: ['ignore', 'pipe', 'pipe'],
+    env: serviceEnv(service, basePort, exportEnv),
+    // stdin is a pipe we never write to: it closes when we end, however we end, and the service then stops.
+    stdio: ['pipe', 'pipe', 'pipe'],
   });
   for (const stream of [child.stdout, child.stderr]) {
     readline.createInterface({ input: stream }).on('line', (line) => console.log(`[${service.name}] ${line}`));
@@ -73,58 +116,79 @@ async function waitForHealth(service, basePort, deadline) {
   throw new Error(`${service.name} did not answer ${url} within ${STARTUP_TIMEOUT_MS / 1000} s`);
 }
 
+/** Stops every service, then ends this process by `signal` (as a shell expects) or with `code`. */
+function createStop(children, demo) {
+  const running = () => [...children.values()].filter((c) => c.exitCode === null && c.signalCode === null);
+  const exited = (child) =>
+    new Promise((resolve) => (running().includes(child) ? child.once('exit', resolve) : resolve()));
+  return async ({ signal, code = 0 }) => {
+    if (demo.stopping) {
+      // Asked again while stopping (a second Ctrl-C): no more waiting.
+      for (const child of running()) child.kill('SIGKILL');
+      return;
+    }
+    demo.stopping = true;
+    demo.printer?.mute();
+    if (signal) console.error(`demo: ${signal}, stopping the services`);
+    for (const child of running()) child.kill('SIGTERM');
+    const all = Promise.all([...children.values()].map(exited));
+    const grace = new Promise((resolve) => setTimeout(resolve, STOP_GRACE_MS).unref());
+    if ((await Promise.race([all.then(() => 'all'), grace])) !== 'all') {
+      for (const child of running()) child.kill('SIGKILL');
+      await all;
+    }
+    await demo.printer?.stop();
+    if (!signal) process.exit(code);
+    process.removeAllListeners(signal);
+    process.kill(process.pid, signal);
+  };
+}
+
 async function main() {
   const { basePort, withLoad } = readOptions(process.env);
   const children = new Map();
-  let stopping = false;
-  const stop = (code) => {
-    stopping = true;
-    for (const child of children.values()) child.kill('SIGTERM');
-    setTimeout(() => process.exit(code), 1500).unref();
-    Promise.all(
-      [...children.values()].map((c) => new Promise((r) => (c.exitCode !== null ? r() : c.once('exit', r)))),
-    ).then(() => process.exit(code));
-  };
-  process.on('SIGINT', () => stop(0));
-  process.on('SIGTERM', () => stop(0));
+  const demo = { stopping: false, printer: undefined };
+  const stop = createStop(children, demo);
+  for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => void stop({ signal }));
 
+  const { exportEnv, printer, where } = await traceDestination(process.env);
+  demo.printer = printer;
   const services = SERVICES.filter((s) => s.traced || withLoad);
+  const traced = services.filter((s) => s.traced);
   const deadline = Date.now() + STARTUP_TIMEOUT_MS;
-  for (const service of services.filter((s) => s.traced)) {
-    const child = start(service, basePort);
+  for (const service of traced) {
+    if (demo.stopping) return;
+    const child = start(service, basePort, exportEnv);
     children.set(service.name, child);
     child.once('exit', (code, signal) => {
-      if (stopping) return;
+      if (demo.stopping) return;
       console.error(`demo: ${service.name} stopped (${signal ?? `exit ${code}`}); stopping the others`);
-      stop(1);
+      void stop({ code: 1 });
     });
   }
-  const waiting = new Set(services.filter((s) => s.traced).map((s) => s.name));
+  const waiting = new Set(traced.map((s) => s.name));
   const progress = setInterval(() => console.log(`demo: waiting for ${[...waiting].join(', ')}`), 5000);
   try {
-    await Promise.all(
-      services
-        .filter((s) => s.traced)
-        .map((s) => waitForHealth(s, basePort, deadline).then(() => waiting.delete(s.name))),
-    );
+    await Promise.all(traced.map((s) => waitForHealth(s, basePort, deadline).then(() => waiting.delete(s.name))));
   } catch (error) {
     console.error(`demo: ${error.message}`);
-    return stop(1);
+    return stop({ code: 1 });
   } finally {
     clearInterval(progress);
   }
-  console.log(banner(basePort));
+  if (demo.stopping) return;
+  console.log(banner(basePort, where));
   const load = services.find((s) => !s.traced);
-  if (load) children.set(load.name, start(load, basePort));
+  if (load) children.set(load.name, start(load, basePort, exportEnv));
 }
 
-function banner(basePort) {
+function banner(basePort, where) {
   const gateway = `http://localhost:${basePort}`;
   return [
     `demo ready: the gateway is ${gateway}`,
     `  curl -X POST ${gateway}/orders -H 'content-type: application/json' -d '{"userId":1,"amount":42}'`,
     `  add ?delay=1500 for a slow request, ?fail=payment (users, orders, notification) for a failing one`,
-    '  traces: in Jaeger at http://localhost:16686 when it runs, otherwise printed here as trees',
+    `  traces go ${where}`,
   ].join('\n');
 }
 

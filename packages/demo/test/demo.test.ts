@@ -1,5 +1,4 @@
-import { connect, createServer } from 'node:net';
-import { join } from 'node:path';
+import { connect } from 'node:net';
 import {
   buildTrees,
   describeWithServices,
@@ -7,50 +6,23 @@ import {
   OtlpReceiver,
   renderTrees,
   serviceUrl,
-  startFixture,
   treeShape,
 } from '@org/otel-testing';
 import type { ReceivedSpan, RunningFixture } from '@org/otel-testing';
+import { demoEnv, freePortRange, startDemo } from './demo-process';
 
 // `npm run demo` as a test: src/run-local.js starts the five traced services as real `node --require
 // @org/otel-bootstrap` processes against the real PostgreSQL, Redis and RabbitMQ; the test drives one order.
 
-const RUN_LOCAL = join(__dirname, '../src/run-local.js');
-
-/** A base port with the five after it free too: the demo's services take base .. base+5. */
-async function freePortRange(): Promise<number> {
-  const isFree = (port: number) =>
-    new Promise<boolean>((resolve) => {
-      const server = createServer().once('error', () => resolve(false));
-      server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-    });
-  for (;;) {
-    const base = 20_000 + Math.floor(Math.random() * 30_000);
-    const free = await Promise.all([0, 1, 2, 3, 4, 5].map((i) => isFree(base + i)));
-    if (free.every(Boolean)) return base;
-  }
-}
-
-async function startDemo(running: RunningFixture[], env: Record<string, string>): Promise<string> {
+async function startReadyDemo(
+  running: RunningFixture[],
+  env: Record<string, string>,
+): Promise<{ demo: RunningFixture; gateway: string }> {
   const port = await freePortRange();
-  const demo = startFixture({
-    script: RUN_LOCAL,
-    mode: 'none',
-    env: {
-      DEMO_PORT: String(port),
-      DEMO_LOAD: 'false',
-      OTEL_BSP_SCHEDULE_DELAY: '50',
-      DATABASE_URL: serviceUrl('postgres'),
-      REDIS_URL: serviceUrl('redis'),
-      AMQP_URL: serviceUrl('rabbitmq'),
-      // An exchange and queues of its own, so a demo running on this machine never takes this test's messages.
-      AMQP_EXCHANGE: `otb.demo.test.${process.pid}.${port}`,
-      ...env,
-    },
-  });
+  const demo = startDemo({ ...demoEnv(port), ...env });
   running.push(demo);
   await demo.waitForLine(/demo ready/, 60_000);
-  return `http://127.0.0.1:${port}`;
+  return { demo, gateway: `http://127.0.0.1:${port}` };
 }
 
 function durationMs(span: ReceivedSpan): number {
@@ -81,7 +53,7 @@ describeWithServices(['postgres', 'redis', 'rabbitmq'])('npm run demo', () => {
     afterEach(() => receiver.stop());
 
     it('turns one order into one trace across five services, with the business spans and events', async () => {
-      const gateway = await startDemo(running, { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url });
+      const { gateway } = await startReadyDemo(running, { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url });
       const response = await postOrder(gateway);
       expect(response.status).toBe(201);
       const order = (await response.json()) as { id: number };
@@ -141,7 +113,7 @@ describeWithServices(['postgres', 'redis', 'rabbitmq'])('npm run demo', () => {
     });
 
     it('logs in (a wrong password is a 401, not an error) and makes ?delay a slow users query', async () => {
-      const gateway = await startDemo(running, { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url });
+      const { gateway } = await startReadyDemo(running, { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url });
       const login = (password: string) =>
         fetch(`${gateway}/login`, {
           method: 'POST',
@@ -178,7 +150,7 @@ describeWithServices(['postgres', 'redis', 'rabbitmq'])('npm run demo', () => {
 
   describe('with no collector', () => {
     beforeAll(async () => {
-      // The fallback is for the default endpoint; this test needs nothing listening there.
+      // The demo prints traces itself only when no collector answers at the default endpoint.
       const listening = await new Promise<boolean>((resolve) => {
         const socket = connect(4318, 'localhost', () => resolve(true)).once('error', () => resolve(false));
         socket.unref();
@@ -187,49 +159,90 @@ describeWithServices(['postgres', 'redis', 'rabbitmq'])('npm run demo', () => {
       if (listening) throw new Error('something listens on localhost:4318; stop it');
     });
 
-    it('prints each service part of the trace as a tree, with the risk rejection marked', async () => {
-      const gateway = await startDemo(running, {});
-      const demo = running[0];
-      expect((await postOrder(gateway, '?fail=payment')).status).toBe(201);
-      // The last line of the last tree (the second visit to orders), so every tree before it is complete.
-      await demo.waitForLine(/\[orders\] {5}└── orders {2}POST .*/, 30_000);
-      const lines = demo.stdout.split('\n');
-      const printed = (service: string) =>
-        lines
-          .filter((line) => line.startsWith(`[${service}] `))
-          .map((line) => line.slice(service.length + 3).replace(/\d+\.\d ms/g, 'N ms'))
-          .filter((line) => !line.startsWith('trace ') && / {2}/.test(line));
-      console.log(`demo, terminal:\n${lines.filter((l) => /\[[a-z-]+\] .* ms/.test(l)).join('\n')}`);
-      expect(lines).toContainEqual(
-        expect.stringMatching(
-          /^\[api-gateway\] \[otel-bootstrap\] warn: no OTLP collector answers at http:\/\/localhost:4318/,
-        ),
-      );
-      expect(printed('payment-worker')).toEqual([
-        expect.stringMatching(/^payment-worker {2}\S+\.payment process {2}N ms$/),
-        expect.stringMatching(
-          /^├── payment-worker {2}payment\.charge {2}N ms {2}✗ order \d+ rejected by risk: score 0\.99$/,
-        ),
-        expect.stringMatching(/^└── payment-worker {2}publish \S+ {2}N ms$/),
-      ]);
-      // The order passes through orders twice: the request, then the payment outcome over RabbitMQ. Each visit is
-      // printed under its own root.
-      const orders = printed('orders');
-      expect(orders).toEqual(
-        expect.arrayContaining([
-          'orders  POST /orders  N ms',
-          '    └── orders  order.place  N ms',
-          expect.stringMatching(/^ {8}├── orders {2}pg\.query:INSERT \w+ {2}N ms$/),
-        ]),
-      );
-      const outcome = orders.findIndex((line) => /^orders {2}\S+\.order-status process {2}N ms$/.test(line));
-      expect(orders.slice(outcome + 1, outcome + 6)).toEqual([
-        '└── orders  order.finish  N ms',
-        '    ├── orders  pg-pool.connect  N ms',
-        expect.stringMatching(/^ {4}├── orders {2}pg\.query:UPDATE \w+ {2}N ms$/),
-        '    ├── orders  del  N ms',
-        '    └── orders  POST  N ms',
-      ]);
+    // The order of the test below as the demo prints it: one block, one tree, all five services. The lines drawn
+    // here are checked, in this order; the block also holds the gateway's CLIENT spans and pg-pool's.
+    //
+    //   trace <trace id>
+    //   api-gateway  POST /orders  N ms
+    //   ├── ... users  GET /users/:id  N ms
+    //   │       └── ... users  pg.query:SELECT DB  N ms
+    //   └── ... orders  POST /orders  N ms
+    //           └── orders  order.place  N ms
+    //               ├── orders  pg.query:INSERT DB  N ms
+    //               └── orders  publish EXCHANGE  N ms
+    //                   └── payment-worker  EXCHANGE.payment process  N ms
+    //                       ├── payment-worker  payment.charge  N ms  ✗ order N rejected by risk: score 0.99
+    //                       └── payment-worker  publish EXCHANGE  N ms
+    //                           └── orders  EXCHANGE.order-status process  N ms
+    //                               └── orders  order.finish  N ms
+    //                                   ├── orders  pg.query:UPDATE DB  N ms
+    //                                   └── ... notification  POST /notifications  N ms
+    //                                           └── ... notification  notification.send  N ms
+    const ORDER_LINES = [
+      'api-gateway  POST /orders',
+      'users  GET /users/:id',
+      'users  pg.query:SELECT DB',
+      'orders  POST /orders',
+      'orders  order.place',
+      'orders  pg.query:INSERT DB',
+      'orders  publish EXCHANGE',
+      'payment-worker  EXCHANGE.payment process',
+      'payment-worker  payment.charge  ✗ order N rejected by risk: score 0.99',
+      'payment-worker  publish EXCHANGE',
+      'orders  EXCHANGE.order-status process',
+      'orders  order.finish',
+      'orders  pg.query:UPDATE DB',
+      'notification  POST /notifications',
+      'notification  notification.send',
+    ];
+    const SPAN_LINE = /^(?:[│ ] {3}|[├└]── )*[a-z-]+ {2}\S.* {2}\d+\.\d ms(?: {2}✗ .+)?$/;
+
+    /** The traces in the demo's output: each from its `trace <id>` line to the empty line that ends it. */
+    function printedTraces(stdout: string): { traceId: string; header: string; lines: string[] }[] {
+      const traces: { traceId: string; header: string; lines: string[] }[] = [];
+      let current: { traceId: string; header: string; lines: string[] } | undefined;
+      for (const line of stdout.split('\n')) {
+        const header = /^trace ([0-9a-f]{32})\b/.exec(line);
+        if (header) traces.push((current = { traceId: header[1], header: line, lines: [] }));
+        else if (line === '') current = undefined;
+        else current?.lines.push(line);
+      }
+      return traces;
+    }
+
+    function normalized(line: string): string {
+      return line
+        .replace(/^(?:[│ ] {3}|[├└]── )*/, '')
+        .replace(/ {2}\d+\.\d ms/, '')
+        .replace(/otb\.demo\.test\.\d+\.\d+/g, 'EXCHANGE')
+        .replace(/^(\S+ {2}pg\.query:[A-Z]+) \S+$/, '$1 DB')
+        .replace(/order \d+ rejected/, 'order N rejected');
+    }
+
+    it('prints each trace whole, once: an order across five services is one tree in one block', async () => {
+      // The load generator runs too, so the order's spans arrive among those of other traces.
+      const { demo, gateway } = await startReadyDemo(running, { DEMO_LOAD: 'true' });
+      const response = await postOrder(gateway, '?fail=payment');
+      expect(response.status).toBe(201);
+      const traceId = response.headers.get('traceresponse')?.split('-')[1];
+      expect(traceId).toMatch(/^[0-9a-f]{32}$/);
+      await demo.waitForLine(new RegExp(`^trace ${traceId}.*\\n(?:.+\\n)+\\n`, 'm'), 30_000);
+      // Time for any span that came late to be printed again, which it must not be.
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+
+      const traces = printedTraces(demo.stdout);
+      const printed = traces.find((t) => t.traceId === traceId)?.lines ?? [];
+      console.log(`the order, as the demo printed it:\n${printed.join('\n')}`);
+      expect(traces.map((t) => t.traceId)).toEqual([...new Set(traces.map((t) => t.traceId))]);
+      for (const { traceId: id, header, lines } of traces) {
+        // Nothing but spans inside a block, and one root (unless the header says it never came): no other output,
+        // no piece of another trace.
+        expect([id, lines.filter((line) => !SPAN_LINE.test(line))]).toEqual([id, []]);
+        if (header.includes('root span never arrived')) continue;
+        expect([id, lines.filter((line) => !/^[│├└ ]/.test(line)).length]).toEqual([id, 1]);
+      }
+      const order = printed.map(normalized);
+      expect(order.filter((line) => ORDER_LINES.includes(line))).toEqual(ORDER_LINES);
     });
   });
 });
