@@ -4,7 +4,7 @@ const { TracerProvider } = require('@opentelemetry/sdk-trace');
 const { resourceFromAttributes } = require('@opentelemetry/resources');
 const { ProtobufTraceSerializer } = require('@opentelemetry/otlp-transformer');
 const api = require('@opentelemetry/api');
-const { encodeSpans } = require('../packages/otel-bootstrap/dist/processors/protobuf-spans.js');
+const { encodeSpans } = require('../packages/otel-bootstrap/dist/export/protobuf-spans.js');
 
 const spans = [];
 const provider = new TracerProvider({

@@ -1,8 +1,8 @@
-// Writes docs/configuration.md from the configuration table (packages/otel-bootstrap/src/config-table.ts, built).
+// Writes docs/configuration.md from the configuration table (packages/otel-bootstrap/src/config/config-table.ts, built).
 // Run `npm run docs:config` after changing a row; a unit test fails while the page and the table disagree.
 const { writeFileSync } = require('node:fs');
 const { join } = require('node:path');
-const { CONFIG_ROWS } = require('../packages/otel-bootstrap/dist/config-table.js');
+const { CONFIG_ROWS } = require('../packages/otel-bootstrap/dist/config/config-table.js');
 
 const intro = `# Configuration
 

@@ -3,12 +3,18 @@
  * the --require / --import flag.
  */
 export { deferredDecisionStats, start, shutdown } from './start';
-export type { DeferredDecisionStats } from './processors/DeferredDecisionProcessor';
-export { readConfig, CONFIG_ROWS } from './config';
-export { moduleHookStatus } from './patch-report';
-export type { ModuleHookStatus } from './patch-report';
-export { currentTraceIds } from './helpers/trace-ids';
-export type { TraceIds } from './helpers/trace-ids';
-export { traced, tracedMethod, withNewTrace } from './helpers/traced';
-export type { NewTraceOptions } from './helpers/traced';
-export type { BootstrapConfig, ConfigRow, ConfigResult, ConfigWarning, InstrumentationName } from './config';
+export type { DeferredDecisionStats } from './sampling/DeferredDecisionProcessor';
+export { readConfig, CONFIG_ROWS } from './config/read-config';
+export { moduleHookStatus } from './instrumentation/patch-report';
+export type { ModuleHookStatus } from './instrumentation/patch-report';
+export { currentTraceIds } from './api/trace-ids';
+export type { TraceIds } from './api/trace-ids';
+export { traced, tracedMethod, withNewTrace } from './api/traced';
+export type { NewTraceOptions } from './api/traced';
+export type {
+  BootstrapConfig,
+  ConfigRow,
+  ConfigResult,
+  ConfigWarning,
+  InstrumentationName,
+} from './config/read-config';

@@ -6,9 +6,10 @@ import { createRequire } from 'node:module';
 import { isMainThread } from 'node:worker_threads';
 
 const require = createRequire(import.meta.url);
-const { isSdkDisabled, wantsCompileCache } = require('./config.js') as typeof import('./config.js');
-const { unsupportedNode } = require('./node-version.js') as typeof import('./node-version.js');
-const { reportStartFailure } = require('./start-failure.js') as typeof import('./start-failure.js');
+const { isSdkDisabled, wantsCompileCache } =
+  require('./config/read-config.js') as typeof import('./config/read-config.js');
+const { unsupportedNode } = require('./sdk/node-version.js') as typeof import('./sdk/node-version.js');
+const { reportStartFailure } = require('./sdk/start-failure.js') as typeof import('./sdk/start-failure.js');
 
 if (isMainThread && !isSdkDisabled()) {
   const unsupported = unsupportedNode();

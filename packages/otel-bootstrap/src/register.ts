@@ -6,9 +6,9 @@
  */
 import { enableCompileCache } from 'node:module';
 import { isMainThread } from 'node:worker_threads';
-import { isSdkDisabled, wantsCompileCache } from './config';
-import { unsupportedNode } from './node-version';
-import { reportStartFailure } from './start-failure';
+import { isSdkDisabled, wantsCompileCache } from './config/read-config';
+import { unsupportedNode } from './sdk/node-version';
+import { reportStartFailure } from './sdk/start-failure';
 
 if (isMainThread && !isSdkDisabled()) {
   const unsupported = unsupportedNode();

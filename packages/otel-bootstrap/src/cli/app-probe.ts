@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
-import type { BootstrapConfig, InstrumentationName } from '../config';
-import { LOADED_ON_IMPORT_OF } from '../instrumentations';
-import type { ModuleHookStatus } from '../patch-report';
+import type { BootstrapConfig, InstrumentationName } from '../config/read-config';
+import { LOADED_ON_IMPORT_OF } from '../instrumentation/factories';
+import type { ModuleHookStatus } from '../instrumentation/patch-report';
 import type { StepResult } from './endpoint-check';
 
 /** The libraries whose load shows whether an instrumentation works; the others listen on diagnostics channels. */

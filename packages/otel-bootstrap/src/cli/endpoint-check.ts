@@ -1,4 +1,4 @@
-import type { BootstrapConfig } from '../config';
+import type { BootstrapConfig } from '../config/read-config';
 
 /** The outcome of one step of `doctor`, with what to do about a failure. */
 export interface StepResult {

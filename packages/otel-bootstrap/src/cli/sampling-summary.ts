@@ -1,6 +1,6 @@
-import type { BootstrapConfig } from '../config';
+import type { BootstrapConfig } from '../config/read-config';
 import { createSampling } from '../sampling/create-sampling';
-import { loadRulesFile } from '../sampling/rules-file';
+import { loadRulesFile } from '../config/rules-file';
 
 /**
  * The sampling an app would run with, after the rules file overrides the environment, as `doctor` prints it; and

@@ -1,6 +1,6 @@
 import { isSpanContextValid, trace, TraceFlags } from '@opentelemetry/api';
 import type { Context, TextMapGetter, TextMapPropagator, TextMapSetter } from '@opentelemetry/api';
-import { externalTraceId, standInSpanId } from '../helpers/external-trace-id';
+import { externalTraceId, standInSpanId } from './external-trace-id';
 import { EXTERNAL_ROOT } from './external-root';
 
 const X_TRACE_ID = 'x-trace-id';

@@ -1,5 +1,5 @@
 import type { AttributeValue, Attributes } from '@opentelemetry/api';
-import { valueGlobToRegExp } from '../sampling/path-glob';
+import { valueGlobToRegExp } from '../config/path-glob';
 import { scrubSqlLiterals } from './sql-literals';
 
 export const REDACTED = '[REDACTED]';

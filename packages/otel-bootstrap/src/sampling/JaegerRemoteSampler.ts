@@ -3,7 +3,7 @@ import type { Attributes } from '@opentelemetry/api';
 import { suppressTracing } from '@opentelemetry/core';
 import { ComposableAlwaysOn, ComposableAnnotating, ComposableProbability, ComposableRuleBased } from './composable';
 import type { ComposableSampler, SamplingIntent, SamplingParameters, SamplingRule } from './composable';
-import type { JaegerRemoteSettings } from '../config';
+import type { JaegerRemoteSettings } from '../config/read-config';
 import { RateLimitingSampler } from './RateLimitingSampler';
 import { SAMPLING_RATIO, SAMPLING_REASON, SAMPLING_RULE } from './sampling-attributes';
 

@@ -1,9 +1,9 @@
 import type { Attributes } from '@opentelemetry/api';
 import { AlwaysOffSampler } from '@opentelemetry/sdk-trace';
 import type { Sampler } from '@opentelemetry/sdk-trace';
-import type { BootstrapConfig } from '../config';
+import type { BootstrapConfig } from '../config/read-config';
 import { EXTERNAL_ROOT } from '../propagation/external-root';
-import type { DeferredDecisionOptions } from '../processors/DeferredDecisionProcessor';
+import type { DeferredDecisionOptions } from './DeferredDecisionProcessor';
 import {
   ComposableAnnotating,
   ComposableParentThreshold,
@@ -13,13 +13,13 @@ import {
 } from './composable';
 import type { ComposableSampler } from './composable';
 import { DeferringSampler } from './DeferringSampler';
-import { parseEndpointRules } from './endpoint-rules';
+import { parseEndpointRules } from '../config/endpoint-rules';
 import { JaegerRemoteSampler } from './JaegerRemoteSampler';
 import { LocalParentSampler } from './LocalParentSampler';
 import { RateLimitingSampler } from './RateLimitingSampler';
 import { endpointPredicate, fileRulePredicate } from './rule-predicates';
 import type { SpanPredicate } from './rule-predicates';
-import type { RulesFile } from './rules-file';
+import type { RulesFile } from '../config/rules-file';
 import { SAMPLING_RATIO, SAMPLING_REASON, SAMPLING_RULE } from './sampling-attributes';
 
 /** Everything sampling needs: the head sampler, the deferred decision (if any), and what went wrong reading it. */
@@ -97,7 +97,7 @@ function externalRootAware(parentBased: ComposableSampler, roots: ComposableSamp
 function readRulesFile(path: string | undefined, warnings: string[]): RulesFile | undefined {
   if (!path) return undefined;
   // Loaded only when a rules file is set: its JSONC parser is 6 modules most apps never need at startup.
-  const { loadRulesFile } = require('./rules-file') as typeof import('./rules-file');
+  const { loadRulesFile } = require('../config/rules-file') as typeof import('../config/rules-file');
   const result = loadRulesFile(path);
   if ('file' in result) return result.file;
   warnings.push(

@@ -1,8 +1,8 @@
 import { SpanKind } from '@opentelemetry/api';
 import type { Attributes } from '@opentelemetry/api';
-import type { EndpointRule } from './endpoint-rules';
-import { pathGlobToRegExp, valueGlobToRegExp } from './path-glob';
-import type { FileRuleMatch } from './rules-file';
+import type { EndpointRule } from '../config/endpoint-rules';
+import { pathGlobToRegExp, valueGlobToRegExp } from '../config/path-glob';
+import type { FileRuleMatch } from '../config/rules-file';
 
 /** Decides from what a span has at its start whether a rule applies. */
 export type SpanPredicate = (spanName: string, spanKind: SpanKind, attributes: Attributes) => boolean;

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
-import { unsupportedNode } from '../../src/node-version';
+import { unsupportedNode } from '../../src/sdk/node-version';
 
 /**
  * A Node older than 22.15 to run things with: OTB_TEST_OLD_NODE, else the machine's own /usr/bin/node (Node 20 on

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { unsupportedNode } from '../../src/node-version';
+import { unsupportedNode } from '../../src/sdk/node-version';
 import { oldNode } from '../helpers/old-node';
 
 const PACKAGE_DIR = join(__dirname, '..', '..');

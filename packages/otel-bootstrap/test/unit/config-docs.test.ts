@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CONFIG_ROWS } from '../../src/config';
-import type { ConfigRow } from '../../src/config';
+import { CONFIG_ROWS } from '../../src/config/read-config';
+import type { ConfigRow } from '../../src/config/read-config';
 
 const page = readFileSync(join(__dirname, '../../../../docs/configuration.md'), 'utf8');
 

@@ -1,5 +1,5 @@
-import { CONFIG_ROWS, readConfig } from '../../src/config';
-import type { ConfigRow } from '../../src/config';
+import { CONFIG_ROWS, readConfig } from '../../src/config/read-config';
+import type { ConfigRow } from '../../src/config/read-config';
 
 /** A valid non-default value and an invalid value for every row, by type. */
 function samples(row: ConfigRow): { valid: string; invalid: string | undefined } {

@@ -1,4 +1,4 @@
-import { RateLimitedConsoleLogger } from '../../src/diagnostics';
+import { RateLimitedConsoleLogger } from '../../src/sdk/diagnostics';
 
 describe('RateLimitedConsoleLogger', () => {
   it('prints a repeated message once a minute, with the count of what it held back', () => {

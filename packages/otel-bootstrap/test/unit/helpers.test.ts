@@ -1,9 +1,9 @@
 import { context, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
-import { externalTraceId } from '../../src/helpers/external-trace-id';
-import { currentTraceIds } from '../../src/helpers/trace-ids';
-import { traced, tracedMethod, withNewTrace } from '../../src/helpers/traced';
+import { externalTraceId } from '../../src/propagation/external-trace-id';
+import { currentTraceIds } from '../../src/api/trace-ids';
+import { traced, tracedMethod, withNewTrace } from '../../src/api/traced';
 
 const exporter = new InMemorySpanExporter();
 const processor = new SimpleSpanProcessor({ exporter });

@@ -1,4 +1,4 @@
-import { resolveHookCopy, splitByHookCopy } from '../../src/hook-copies';
+import { resolveHookCopy, splitByHookCopy } from '../../src/instrumentation/hook-copies';
 
 const lean = { httpServer: 'lean', pg: 'lean' } as const;
 

@@ -2,9 +2,9 @@ import { ExportResultCode } from '@opentelemetry/core';
 import type { ExportResult } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
-import { readConfig } from '../../src/config';
-import { createOtlpExporter } from '../../src/processors/exporter';
-import { LazyExporter } from '../../src/processors/LazyExporter';
+import { readConfig } from '../../src/config/read-config';
+import { createOtlpExporter } from '../../src/export/create-exporter';
+import { LazyExporter } from '../../src/export/LazyExporter';
 
 const send = (exporter: SpanExporter) =>
   new Promise<ExportResult>((resolve) => exporter.export([], (result) => resolve(result)));

@@ -1,7 +1,7 @@
 import type { InstrumentationBase } from '@opentelemetry/instrumentation';
-import type { InstrumentationName } from '../../src/config';
-import { createInstrumentations, LOADED_ON_IMPORT_OF } from '../../src/instrumentations';
-import { packageOf } from '../../src/lazy-instrumentations';
+import type { InstrumentationName } from '../../src/config/read-config';
+import { createInstrumentations, LOADED_ON_IMPORT_OF } from '../../src/instrumentation/factories';
+import { packageOf } from '../../src/instrumentation/on-first-import';
 
 describe('packageOf', () => {
   it.each([

@@ -5,7 +5,7 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { TraceState } from '@opentelemetry/core';
 import { decodeProtobuf, seededRandom } from '@org/otel-testing';
-import { encodeSpans } from '../../src/processors/protobuf-spans';
+import { encodeSpans } from '../../src/export/protobuf-spans';
 
 // Differential test: our OTLP protobuf encoder against upstream's (otlp-transformer's ProtobufTraceSerializer) on
 // generated spans that reach every branch: each value type, strings long enough for two- and three-byte lengths,

@@ -1,4 +1,4 @@
-import { redisStatement } from '../../src/redaction/redis-statement';
+import { redisStatement } from '../../src/instrumentation/redis-statement';
 
 describe('redisStatement', () => {
   it.each([

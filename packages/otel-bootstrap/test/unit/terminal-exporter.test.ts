@@ -6,8 +6,8 @@ import { ExportResultCode } from '@opentelemetry/core';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
-import { CollectorFallbackExporter, probeTcp } from '../../src/processors/CollectorFallbackExporter';
-import { TerminalTreeExporter } from '../../src/processors/TerminalTreeExporter';
+import { CollectorFallbackExporter, probeTcp } from '../../src/export/CollectorFallbackExporter';
+import { TerminalTreeExporter } from '../../src/export/TerminalTreeExporter';
 
 // Spans are made by a real tracer with fixed start and end times, so the printed durations are exact.
 const memory = new InMemorySpanExporter();

@@ -2,8 +2,8 @@ import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { Span, Tracer } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
-import { readConfig } from '../../../src/config';
-import { DeferredDecisionProcessor } from '../../../src/processors/DeferredDecisionProcessor';
+import { readConfig } from '../../../src/config/read-config';
+import { DeferredDecisionProcessor } from '../../../src/sampling/DeferredDecisionProcessor';
 import { createSampling } from '../../../src/sampling/create-sampling';
 
 /**

@@ -2,7 +2,7 @@ import { ROOT_CONTEXT, SpanKind, trace, TraceFlags } from '@opentelemetry/api';
 import type { Context } from '@opentelemetry/api';
 import { SamplingDecision } from '@opentelemetry/sdk-trace';
 import type { Sampler, SamplingResult } from '@opentelemetry/sdk-trace';
-import { readConfig } from '../../../src/config';
+import { readConfig } from '../../../src/config/read-config';
 import { createSampling } from '../../../src/sampling/create-sampling';
 import { httpStart, traceIds } from './sampling-fixtures';
 

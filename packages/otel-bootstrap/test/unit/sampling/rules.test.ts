@@ -1,6 +1,6 @@
-import { parseEndpointRules } from '../../../src/sampling/endpoint-rules';
-import { pathGlobToRegExp } from '../../../src/sampling/path-glob';
-import { parseRulesFile } from '../../../src/sampling/rules-file';
+import { parseEndpointRules } from '../../../src/config/endpoint-rules';
+import { pathGlobToRegExp } from '../../../src/config/path-glob';
+import { parseRulesFile } from '../../../src/config/rules-file';
 
 describe('path globs', () => {
   it.each([

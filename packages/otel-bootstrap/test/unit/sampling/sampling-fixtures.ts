@@ -3,7 +3,7 @@ import type { Attributes, Context } from '@opentelemetry/api';
 import { TraceState } from '@opentelemetry/core';
 import { SamplingDecision } from '@opentelemetry/sdk-trace';
 import type { Sampler } from '@opentelemetry/sdk-trace';
-import { readConfig } from '../../../src/config';
+import { readConfig } from '../../../src/config/read-config';
 import { seededRandom } from '@org/otel-testing';
 import { createSampling } from '../../../src/sampling/create-sampling';
 import type { Sampling } from '../../../src/sampling/create-sampling';

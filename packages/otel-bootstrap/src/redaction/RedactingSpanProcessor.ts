@@ -1,6 +1,6 @@
 import type { Context } from '@opentelemetry/api';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace';
-import type { RedactionRules } from '../redaction/redaction-rules';
+import type { RedactionRules } from './redaction-rules';
 
 /**
  * Scrubs secrets from every span before anything else sees it: secret headers and attribute keys, secret query

@@ -1,8 +1,8 @@
 import { diag, SpanKind, SpanStatusCode, trace, TraceFlags } from '@opentelemetry/api';
 import type { Context } from '@opentelemetry/api';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace';
-import { SAMPLING_REASON } from '../sampling/sampling-attributes';
-import type { KeepReason } from '../sampling/sampling-attributes';
+import { SAMPLING_REASON } from './sampling-attributes';
+import type { KeepReason } from './sampling-attributes';
 
 /** When to keep an unsampled local trace, and how much may wait for a decision. */
 export interface DeferredDecisionOptions {

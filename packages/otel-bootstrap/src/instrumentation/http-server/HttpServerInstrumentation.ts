@@ -5,7 +5,7 @@ import { RPCType, setRPCMetadata } from '@opentelemetry/core';
 import type { RPCMetadata } from '@opentelemetry/core';
 import { InstrumentationBase, InstrumentationNodeModuleDefinition, isWrapped } from '@opentelemetry/instrumentation';
 import type { InstrumentationConfig } from '@opentelemetry/instrumentation';
-import { setTraceResponse } from '../propagation/traceresponse';
+import { setTraceResponse } from './traceresponse';
 import { requestAttributes } from './server-attributes';
 
 // Why not upstream's server side: with the sampler off, so that no span is recorded, @opentelemetry/instrumentation-http

@@ -1,5 +1,5 @@
 import { dirname } from 'node:path';
-import type { InstrumentationName } from './config';
+import type { InstrumentationName } from '../config/read-config';
 
 /** Which of an instrumentation's packages hold its hooks; `own` is this package's code. */
 interface HookOptions {

@@ -1,9 +1,9 @@
 import type { Instrumentation } from '@opentelemetry/instrumentation';
 import { onConsume, onPublish } from './amqp-attributes';
-import type { InstrumentationName } from './config';
-import { createTraceResponseHook } from './propagation/traceresponse';
-import { redisStatement } from './redaction/redis-statement';
-import { scrubSqlLiterals } from './redaction/sql-literals';
+import type { InstrumentationName } from '../config/read-config';
+import { createTraceResponseHook } from './http-server/traceresponse';
+import { redisStatement } from './redis-statement';
+import { scrubSqlLiterals } from '../redaction/sql-literals';
 
 /**
  * One factory per supported library. Each requires its instrumentation package only when that instrumentation is

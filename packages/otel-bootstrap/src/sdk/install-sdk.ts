@@ -3,7 +3,7 @@ import type { TextMapPropagator } from '@opentelemetry/api';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
 import type { ResourceDetector } from '@opentelemetry/resources';
 import type { Sampler, SpanLimits, SpanProcessor } from '@opentelemetry/sdk-trace';
-import { startUnsampledChildrenWithoutSdk } from './sampling/unsampled-children';
+import { startUnsampledChildrenWithoutSdk } from '../sampling/unsampled-children';
 
 /** What the bootstrap has decided; the SDK pieces are only put together here. */
 export interface SdkOptions {

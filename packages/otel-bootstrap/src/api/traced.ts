@@ -1,7 +1,7 @@
 import { context, SpanKind, SpanStatusCode, trace, TraceFlags } from '@opentelemetry/api';
 import type { Attributes, Span } from '@opentelemetry/api';
 import { EXTERNAL_ROOT } from '../propagation/external-root';
-import { externalTraceId, standInSpanId } from './external-trace-id';
+import { externalTraceId, standInSpanId } from '../propagation/external-trace-id';
 
 const TRACER_NAME = '@org/otel-bootstrap';
 

@@ -7,7 +7,7 @@ import {
   isWrapped,
 } from '@opentelemetry/instrumentation';
 import type { InstrumentationConfig } from '@opentelemetry/instrumentation';
-import { scrubSqlLiterals } from '../redaction/sql-literals';
+import { scrubSqlLiterals } from '../../redaction/sql-literals';
 import {
   connectionAttributes,
   errorMessage,

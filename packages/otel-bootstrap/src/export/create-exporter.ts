@@ -1,7 +1,7 @@
 import { ExportResultCode } from '@opentelemetry/core';
 import { diag } from '@opentelemetry/api';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
-import type { BootstrapConfig } from '../config';
+import type { BootstrapConfig } from '../config/read-config';
 import { CollectorFallbackExporter } from './CollectorFallbackExporter';
 import { LazyExporter } from './LazyExporter';
 import { TerminalTreeExporter } from './TerminalTreeExporter';

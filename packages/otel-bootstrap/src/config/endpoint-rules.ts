@@ -1,4 +1,4 @@
-import { parseRatio } from '../config';
+import { parseRatio } from './read-config';
 import { pathGlobToRegExp } from './path-glob';
 
 /** One per-endpoint rule: an optional method, a path glob and a ratio. */

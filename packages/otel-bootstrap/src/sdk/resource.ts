@@ -3,7 +3,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { hostDetector, osDetector, processDetector, serviceInstanceIdDetector } from '@opentelemetry/resources';
 import type { ResourceDetector } from '@opentelemetry/resources';
 import { containerDetector } from '@opentelemetry/resource-detector-container';
-import type { BootstrapConfig } from './config';
+import type { BootstrapConfig } from '../config/read-config';
 
 /** What the app says about itself in its own package.json. */
 interface AppPackage {
