@@ -2,6 +2,8 @@ export { OtlpReceiver } from './otlp-receiver';
 export type { ReceivedRequest } from './otlp-receiver';
 export { decodeJson, decodeProtobuf } from './decode';
 export type { ReceivedSpan, SpanKindName } from './decode';
+export { ExportTraceServiceRequest, otlpRoot } from './otlp-schema';
+export type { MessageType } from './otlp-schema';
 export { buildTrees, hideExpressLayers, renderTrees, treeShape } from './span-tree';
 export type { HideSpan, SpanNode } from './span-tree';
 export { runFixture, startFixture, RunningFixture } from './run-fixture';
