@@ -1,10 +1,10 @@
 // A local OTLP/HTTP sink for benchmarks: answers every export at once and counts spans. It decodes protobuf with the
-// official schema but flattens nothing, to stay cheap; JSON is counted by a parse. GET /count answers the counts
-// since the last GET /reset. Prints "listening <port>" when ready.
+// official schema (the test receiver's, from @org/otel-testing: `npm run bench` builds it) but flattens nothing, to
+// stay cheap; JSON is counted by a parse. GET /count answers the counts since the last GET /reset. Prints
+// "listening <port>" when ready.
 const http = require('node:http');
-const root = require('@opentelemetry/otlp-proto-exporter-base/build/src/generated/root.js');
+const { ExportTraceServiceRequest: Request } = require('@org/otel-testing');
 
-const Request = root.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 let spans = 0;
 let requests = 0;
 
