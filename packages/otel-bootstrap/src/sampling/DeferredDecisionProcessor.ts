@@ -41,9 +41,10 @@ interface Piece {
 
 /**
  * The deferred half of error- and latency-aware sampling. Spans the head sampler did not sample but recorded
- * (see DeferringSampler) wait here, grouped by trace. When every local span of a trace has ended (not when the
- * root ends: children that end later would otherwise leak from dropped traces, logfire-js#229), the trace is kept
- * if any span is an error or the local root was slow, and its spans go on to the batch processor as sampled.
+ * (upstream's createAlwaysRecordSampler, see create-sampling.ts) wait here, grouped by trace. When every local span
+ * of a trace has ended (not when the root ends: children that end later would otherwise leak from dropped traces,
+ * logfire-js#229), the trace is kept if any span is an error or the local root was slow, and its spans go on to the
+ * batch processor as sampled.
  * Otherwise they are dropped. Spans that end after the decision, or start under a span of a decided piece, follow
  * it. A new local part of the same trace (a second request from the same caller) gets its own decision.
  *

@@ -1,5 +1,5 @@
 import type { Attributes } from '@opentelemetry/api';
-import { AlwaysOffSampler } from '@opentelemetry/sdk-trace';
+import { AlwaysOffSampler, createAlwaysRecordSampler } from '@opentelemetry/sdk-trace';
 import type { Sampler } from '@opentelemetry/sdk-trace';
 import type { BootstrapConfig } from '../config/read-config';
 import { EXTERNAL_ROOT } from '../propagation/external-root';
@@ -12,7 +12,6 @@ import {
   CompositeSampler,
 } from './composable';
 import type { ComposableSampler } from './composable';
-import { DeferringSampler } from './DeferringSampler';
 import { parseEndpointRules } from '../config/endpoint-rules';
 import { JaegerRemoteSampler } from './JaegerRemoteSampler';
 import { LocalParentSampler } from './LocalParentSampler';
@@ -75,7 +74,10 @@ export function createSampling(
         }
       : undefined;
   return {
-    sampler: deferral ? new DeferringSampler(head) : head,
+    // A head sampler cannot see an error that has not happened yet: with keeping on, what it would drop is still
+    // recorded (RECORD, not sampled), so DeferredDecisionProcessor can keep it once the local trace has ended. The
+    // propagated sampled flag stays 0, so downstream services make the same deferred decision for their own part.
+    sampler: deferral ? createAlwaysRecordSampler(head) : head,
     deferral,
     warnings,
     stop: () => remote?.stop(),

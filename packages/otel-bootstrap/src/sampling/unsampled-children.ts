@@ -36,9 +36,9 @@ export function startUnsampledChildrenWithoutSdk(provider: TracerProvider): void
 }
 
 /**
- * LocalParentSampler (the `parentbased_*` samplers without error or latency keeping, which wraps them in
- * DeferringSampler to record what it drops) and AlwaysOffSampler decide a child of an unsampled local span from its
- * parent alone.
+ * LocalParentSampler (the `parentbased_*` samplers without error or latency keeping, which wraps them in upstream's
+ * always-record sampler to record what it drops) and AlwaysOffSampler decide a child of an unsampled local span from
+ * its parent alone.
  */
 export function decidesUnsampledChildrenAlike(sampler: Sampler): boolean {
   return sampler instanceof LocalParentSampler || sampler instanceof AlwaysOffSampler;
