@@ -4,7 +4,7 @@
  */
 export { deferredDecisionStats, start, shutdown } from './start';
 export type { DeferredDecisionStats } from './sampling/DeferredDecisionProcessor';
-export { readConfig, CONFIG_ROWS } from './config/read-config';
+export { readConfig, CONFIG, CONFIG_ROWS } from './config/read-config';
 export { moduleHookStatus } from './instrumentation/patch-report';
 export type { ModuleHookStatus } from './instrumentation/patch-report';
 export { currentTraceIds } from './api/trace-ids';
@@ -13,8 +13,18 @@ export { traced, tracedMethod, withNewTrace } from './api/traced';
 export type { NewTraceOptions } from './api/traced';
 export type {
   BootstrapConfig,
-  ConfigRow,
+  ConfigKey,
   ConfigResult,
+  ConfigRow,
+  ConfigValues,
+  ConfigVariable,
   ConfigWarning,
+  ExportConfig,
+  InstrumentationConfig,
   InstrumentationName,
+  KeepConfig,
+  RedactionConfig,
+  ResourceConfig,
+  SamplingConfig,
+  SdkConfig,
 } from './config/read-config';

@@ -6,8 +6,7 @@ import { createRequire } from 'node:module';
 import { isMainThread } from 'node:worker_threads';
 
 const require = createRequire(import.meta.url);
-const { isSdkDisabled, wantsCompileCache } =
-  require('./config/read-config.js') as typeof import('./config/read-config.js');
+const { isSdkDisabled, wantsCompileCache } = require('./config/read-env.js') as typeof import('./config/read-env.js');
 const { unsupportedNode } = require('./sdk/node-version.js') as typeof import('./sdk/node-version.js');
 const { reportStartFailure } = require('./sdk/start-failure.js') as typeof import('./sdk/start-failure.js');
 

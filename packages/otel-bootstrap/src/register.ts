@@ -6,7 +6,7 @@
  */
 import { enableCompileCache } from 'node:module';
 import { isMainThread } from 'node:worker_threads';
-import { isSdkDisabled, wantsCompileCache } from './config/read-config';
+import { isSdkDisabled, wantsCompileCache } from './config/read-env';
 import { unsupportedNode } from './sdk/node-version';
 import { reportStartFailure } from './sdk/start-failure';
 

@@ -1,7 +1,7 @@
 import { diag } from '@opentelemetry/api';
 import { BatchSpanProcessor } from '@opentelemetry/sdk-trace';
 import { readConfig } from './config/read-config';
-import type { BootstrapConfig, InstrumentationName } from './config/read-config';
+import type { InstrumentationConfig, InstrumentationName } from './config/read-config';
 import { installDiagLogger } from './sdk/diagnostics';
 import { createInstrumentations, LOADED_ON_IMPORT_OF } from './instrumentation/factories';
 import { splitByHookCopy } from './instrumentation/hook-copies';
@@ -22,7 +22,7 @@ import { reportStartFailure } from './sdk/start-failure';
 import { installShutdownHooks, withTimeout } from './sdk/shutdown';
 
 interface RunningSdk {
-  readonly config: BootstrapConfig;
+  readonly shutdownTimeoutMs: number;
   readonly deferred: DeferredDecisionProcessor | undefined;
   shutdown(): Promise<void>;
 }
@@ -56,7 +56,7 @@ export function start(): boolean {
 export async function shutdown(): Promise<void> {
   const sdk = running;
   running = undefined;
-  if (sdk) await withTimeout(sdk.shutdown(), sdk.config.shutdownTimeoutMs);
+  if (sdk) await withTimeout(sdk.shutdown(), sdk.shutdownTimeoutMs);
 }
 
 /**
@@ -68,63 +68,51 @@ export function deferredDecisionStats(): DeferredDecisionStats | undefined {
 }
 
 function startSdk(): RunningSdk | undefined {
-  // Configuration: one read of the environment, its warnings printed by our logger, which prints a repeated
-  // failure once a minute.
+  // Configuration: one read of the environment and the sampling rules file, its warnings printed by our logger,
+  // which prints a repeated failure once a minute. Each stage below gets its own section of it.
   const { config, warnings } = readConfig();
-  if (config.sdkDisabled) return undefined;
-  installDiagLogger(config.logLevel);
+  if (config.sdk.disabled) return undefined;
+  installDiagLogger(config.sdk.logLevel);
   for (const warning of warnings) diag.warn(warning.message);
 
   // Export: OTLP/HTTP (or the terminal tree while no collector answers) behind the stock batch processor, which
   // drops (rather than queues) past its bound.
-  const batch = new BatchSpanProcessor({ exporter: createTraceExporter(config), ...config.bsp });
+  const batch = new BatchSpanProcessor({ exporter: createTraceExporter(config.export), ...config.export.batch });
 
   // Sampling: rules and ratios at the head; errors and slow traces kept after the fact, in front of the batch.
-  const attributes = resourceAttributes(config);
-  const sampling = createSampling(config, attributes['service.name']);
-  for (const warning of sampling.warnings) diag.warn(warning);
-  const deferred = sampling.deferral ? new DeferredDecisionProcessor(batch, sampling.deferral) : undefined;
+  const attributes = resourceAttributes(config.resource);
+  const sampling = createSampling(config.sampling, attributes['service.name']);
+  const deferred = sampling.keep ? new DeferredDecisionProcessor(batch, sampling.keep) : undefined;
 
   // Redaction: secrets are scrubbed as each span ends, before the buffer or the batch ever holds it.
-  const processor = config.redact.enabled
-    ? new RedactingSpanProcessor(deferred ?? batch, new RedactionRules(config.redact))
+  const processor = config.redaction.enabled
+    ? new RedactingSpanProcessor(deferred ?? batch, new RedactionRules(config.redaction))
     : (deferred ?? batch);
 
   // Instrumentation: only the libraries we support, each loaded only when enabled; most only once the app imports
   // their library.
-  const reportLoadFailure = (name: InstrumentationName, error: unknown) =>
-    diag.warn(`instrumentation "${name}" could not be loaded and is skipped: ${String(error)}`);
-  const { atStartup, onImport } = splitByHookCopy(
-    config.instrumentations.filter((name) => !config.lazyInstrumentations || !LOADED_ON_IMPORT_OF[name]),
-    config.lazyInstrumentations ? config.instrumentations.filter((name) => LOADED_ON_IMPORT_OF[name]) : [],
-    config,
-  );
-  const instrumentations = createInstrumentations(atStartup, config, reportLoadFailure);
-  watchPatches(instrumentations);
+  const { instrumentations, startLazyLoading } = createEnabledInstrumentations(config.instrumentation);
 
   // SDK: resource, propagation, sampling and the processor chain; no metrics or logs pipelines.
   const sdk = installSdk({
-    envAttributes: config.resourceAttributes,
+    envAttributes: config.resource.attributes,
     attributes,
-    detectors: resourceDetectors(config),
-    propagator: config.propagators.length > 0 ? compositeOf(createPropagators(config.propagators)) : undefined,
+    detectors: resourceDetectors(config.resource),
+    propagator: config.sdk.propagators.length > 0 ? compositeOf(createPropagators(config.sdk.propagators)) : undefined,
     sampler: sampling.sampler,
-    spanLimits: config.spanLimits,
+    spanLimits: config.sdk.spanLimits,
     spanProcessor: processor,
     instrumentations,
     unsampledChildrenWithoutSdk: decidesUnsampledChildrenAlike(sampling.sampler),
   });
 
   // Started after the SDK, so the instrumentations created later find its tracer provider already in place.
-  const stopLazyLoading = createOnFirstImport(
-    onImport.map((name) => ({ name, packages: LOADED_ON_IMPORT_OF[name]! })),
-    (name) => watchPatches(createInstrumentations([name], config, reportLoadFailure)),
-  );
+  const stopLazyLoading = startLazyLoading();
 
   // Shutdown: flush on SIGTERM, SIGINT and beforeExit without changing how the process ends.
-  const removeHooks = installShutdownHooks(() => processor.forceFlush(), config.shutdownTimeoutMs);
+  const removeHooks = installShutdownHooks(() => processor.forceFlush(), config.sdk.shutdownTimeoutMs);
   return {
-    config,
+    shutdownTimeoutMs: config.sdk.shutdownTimeoutMs,
     deferred,
     shutdown: async () => {
       removeHooks();
@@ -133,4 +121,27 @@ function startSdk(): RunningSdk | undefined {
       await sdk.shutdown();
     },
   };
+}
+
+/**
+ * Creates the instrumentations the app needs at startup, and returns them with a function that starts creating the
+ * others on the app's first import of their library (returning how to stop that).
+ */
+function createEnabledInstrumentations(config: InstrumentationConfig) {
+  const reportLoadFailure = (name: InstrumentationName, error: unknown) =>
+    diag.warn(`instrumentation "${name}" could not be loaded and is skipped: ${String(error)}`);
+  const { enabled, lazy } = config;
+  const { atStartup, onImport } = splitByHookCopy(
+    enabled.filter((name) => !lazy || !LOADED_ON_IMPORT_OF[name]),
+    lazy ? enabled.filter((name) => LOADED_ON_IMPORT_OF[name]) : [],
+    config,
+  );
+  const instrumentations = createInstrumentations(atStartup, config, reportLoadFailure);
+  watchPatches(instrumentations);
+  const startLazyLoading = () =>
+    createOnFirstImport(
+      onImport.map((name) => ({ name, packages: LOADED_ON_IMPORT_OF[name]! })),
+      (name) => watchPatches(createInstrumentations([name], config, reportLoadFailure)),
+    );
+  return { instrumentations, startLazyLoading };
 }

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
-import type { BootstrapConfig, InstrumentationName } from '../config/read-config';
+import type { InstrumentationConfig, InstrumentationName } from '../config/read-config';
 import { LOADED_ON_IMPORT_OF } from '../instrumentation/factories';
 import type { ModuleHookStatus } from '../instrumentation/patch-report';
 import type { StepResult } from './endpoint-check';
@@ -33,11 +33,11 @@ process.stdout.write(JSON.stringify({ loaded, hooks: api.moduleHookStatus ? api.
  * of issue 18, where a user's install nested copies of @opentelemetry/instrumentation.
  */
 export async function probeApp(
-  config: BootstrapConfig,
+  config: InstrumentationConfig,
   env: Readonly<Record<string, string | undefined>>,
   cwd: string,
 ): Promise<StepResult> {
-  const libraries = config.instrumentations.flatMap((name) => LIBRARIES[name] ?? []);
+  const libraries = config.enabled.flatMap((name) => LIBRARIES[name] ?? []);
   const entry = bootstrapEntry(cwd);
   const run = await runProbe(entry, libraries, { ...env, OTEL_TRACES_EXPORTER: 'none' }, cwd);
   const startFailure = /tracing could not start[^\n]*/.exec(run.stderr)?.[0];
@@ -48,7 +48,7 @@ export async function probeApp(
   } catch {
     return { ok: false, detail: `the probe under ${entry} printed no report`, hint: run.stderr.trim().slice(0, 500) };
   }
-  return judge(config.instrumentations, output);
+  return judge(config.enabled, output);
 }
 
 function judge(names: readonly InstrumentationName[], { loaded, hooks }: ProbeOutput): StepResult {

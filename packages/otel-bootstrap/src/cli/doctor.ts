@@ -4,13 +4,13 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
 import { readConfig } from '../config/read-config';
-import type { BootstrapConfig } from '../config/read-config';
+import type { BootstrapConfig, ExportConfig } from '../config/read-config';
 import { createOtlpExporter } from '../export/create-exporter';
 import { resourceAttributes } from '../sdk/resource';
 import { unsupportedNode } from '../sdk/node-version';
 import { probeApp } from './app-probe';
 import { checkEndpoint } from './endpoint-check';
-import { effectiveSampling } from './sampling-summary';
+import { samplingLines } from './sampling-summary';
 import type { StepResult } from './endpoint-check';
 
 /** `doctor`'s exit codes: the first step that failed decides, so scripts can tell the outcomes apart. */
@@ -52,14 +52,13 @@ export interface DoctorReport {
 export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
   const { config, warnings } = readConfig(options.env);
   // Named from the working directory's package.json (the app being diagnosed), not from this CLI's location.
-  const serviceName = resourceAttributes(config, undefined)['service.name'];
-  const sampling = effectiveSampling(config, serviceName);
+  const serviceName = resourceAttributes(config.resource, undefined)['service.name'];
   const report = {
-    configuration: describe(config, serviceName, sampling.lines),
-    warnings: [...warnings.map((w) => w.message), ...sampling.warnings],
+    configuration: describe(config, serviceName),
+    warnings: warnings.map((w) => w.message),
     steps: [] as DoctorStep[],
   };
-  const timeoutMs = Math.min(config.exportTimeoutMs, 5000);
+  const timeoutMs = Math.min(config.export.timeoutMs, 5000);
   const fail = (code: number, extra: Partial<DoctorReport> = {}): DoctorReport => ({
     ...report,
     ...extra,
@@ -75,23 +74,24 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
   });
   if (unsupported) return fail(EXIT.nodeUnsupported);
 
-  if (!config.sdkDisabled) {
-    const probe = await probeApp(config, options.env, options.cwd);
+  if (!config.sdk.disabled) {
+    const probe = await probeApp(config.instrumentation, options.env, options.cwd);
     report.steps.push({ name: 'instrumentation', ...probe });
     if (!probe.ok) return fail(EXIT.instrumentationFailed);
   }
 
-  const endpoint = await checkEndpoint(config, timeoutMs);
+  const endpoint = await checkEndpoint(config.export, timeoutMs);
   report.steps.push({ name: 'endpoint', ...endpoint });
   if (!endpoint.ok) return fail(EXIT.endpointUnreachable);
 
-  const sent = await sendTestSpan({ ...config, exportTimeoutMs: timeoutMs }, serviceName);
+  const sent = await sendTestSpan({ ...config.export, timeoutMs }, serviceName);
   report.steps.push({ name: 'test span', ...sent.step });
   if (!sent.step.ok) return fail(EXIT.exportFailed);
-  const traceUrl = `${config.jaegerUrl.replace(/\/$/, '')}/trace/${sent.traceId}`;
+  const { jaegerUrl } = config.sdk;
+  const traceUrl = `${jaegerUrl.replace(/\/$/, '')}/trace/${sent.traceId}`;
 
   if (!options.skipJaeger) {
-    const lookup = await findInJaeger(config.jaegerUrl, sent.traceId, options.waitMs);
+    const lookup = await findInJaeger(jaegerUrl, sent.traceId, options.waitMs);
     report.steps.push({ name: 'jaeger', ...lookup.step });
     if (!lookup.step.ok)
       return fail(lookup.reachable ? EXIT.traceNotFound : EXIT.jaegerUnreachable, { traceId: sent.traceId });
@@ -99,35 +99,31 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
   return fail(report.warnings.length > 0 ? EXIT.badConfiguration : EXIT.ok, { traceId: sent.traceId, traceUrl });
 }
 
-/** The effective configuration, as the bootstrap resolves it, with header values masked. */
-function describe(
-  config: BootstrapConfig,
-  serviceName: string,
-  sampling: Record<string, string>,
-): Record<string, string> {
-  const headers = Object.keys(config.exportHeaders).map((key) => `${key}=***`);
+/** The effective configuration, from the same sections the app is built from, with header values masked. */
+function describe(config: BootstrapConfig, serviceName: string): Record<string, string> {
+  const headers = Object.keys(config.export.headers).map((key) => `${key}=***`);
   return {
     'service.name': serviceName,
-    enabled: config.sdkDisabled ? 'no (OTEL_SDK_DISABLED=true)' : 'yes',
-    exporter: exporterLine(config),
-    'traces endpoint': `${config.tracesUrl} (${config.exportProtocol})`,
+    enabled: config.sdk.disabled ? 'no (OTEL_SDK_DISABLED=true)' : 'yes',
+    exporter: exporterLine(config.export),
+    'traces endpoint': `${config.export.tracesUrl} (${config.export.protocol})`,
     'export headers': headers.length > 0 ? headers.join(', ') : 'none',
-    ...sampling,
-    propagators: config.propagators.join(', ') || 'none',
-    instrumentations: config.instrumentations.join(', '),
-    redaction: config.redact.enabled ? 'on' : 'OFF',
-    'jaeger url': config.jaegerUrl,
+    ...samplingLines(config.sampling),
+    propagators: config.sdk.propagators.join(', ') || 'none',
+    instrumentations: config.instrumentation.enabled.join(', '),
+    redaction: config.redaction.enabled ? 'on' : 'OFF',
+    'jaeger url': config.sdk.jaegerUrl,
   };
 }
 
 /** Apps send nowhere with `none`, and only to stderr with `terminal`, whatever the endpoint check below finds. */
-function exporterLine(config: BootstrapConfig): string {
-  if (config.tracesExporter === 'none') return 'none (OTEL_TRACES_EXPORTER=none): apps export nothing';
-  if (config.tracesExporter === 'terminal') return 'terminal (OTEL_TRACES_EXPORTER): apps print traces on stderr';
+function exporterLine(config: ExportConfig): string {
+  if (config.exporter === 'none') return 'none (OTEL_TRACES_EXPORTER=none): apps export nothing';
+  if (config.exporter === 'terminal') return 'terminal (OTEL_TRACES_EXPORTER): apps print traces on stderr';
   return config.terminalFallback ? 'otlp, printing trees on stderr while no collector answers' : 'otlp';
 }
 
-async function sendTestSpan(config: BootstrapConfig, serviceName: string) {
+async function sendTestSpan(config: ExportConfig, serviceName: string) {
   const exporter = createOtlpExporter(config);
   let result: ExportResult | undefined;
   const capturing: SpanExporter = {

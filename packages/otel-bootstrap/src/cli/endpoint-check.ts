@@ -1,4 +1,4 @@
-import type { BootstrapConfig } from '../config/read-config';
+import type { ExportConfig } from '../config/read-config';
 
 /** The outcome of one step of `doctor`, with what to do about a failure. */
 export interface StepResult {
@@ -12,18 +12,18 @@ export interface StepResult {
  * the answer: the usual reasons no traces appear are a collector that is not running, the wrong port, a full URL
  * put in the variable that gets `/v1/traces` appended, and TLS.
  */
-export async function checkEndpoint(config: BootstrapConfig, timeoutMs: number): Promise<StepResult> {
+export async function checkEndpoint(config: ExportConfig, timeoutMs: number): Promise<StepResult> {
   const url = new URL(config.tracesUrl);
-  const json = config.exportProtocol === 'http/json';
+  const json = config.protocol === 'http/json';
   try {
     const response = await fetch(url, {
       method: 'POST',
-      headers: { ...config.exportHeaders, 'content-type': json ? 'application/json' : 'application/x-protobuf' },
+      headers: { ...config.headers, 'content-type': json ? 'application/json' : 'application/x-protobuf' },
       body: json ? '{}' : new Uint8Array(0),
       signal: AbortSignal.timeout(timeoutMs),
     });
     await response.arrayBuffer();
-    if (response.ok) return { ok: true, detail: `${url.href} accepted an empty ${config.exportProtocol} export` };
+    if (response.ok) return { ok: true, detail: `${url.href} accepted an empty ${config.protocol} export` };
     return {
       ok: false,
       detail: `${url.href} answered HTTP ${response.status}`,

@@ -1,44 +1,26 @@
-import type { BootstrapConfig } from '../config/read-config';
-import { createSampling } from '../sampling/create-sampling';
-import { loadRulesFile } from '../config/rules-file';
+import type { SamplingConfig } from '../config/read-config';
 
 /**
- * The sampling an app would run with, after the rules file overrides the environment, as `doctor` prints it; and
- * the problems found reading the rules (issue 18: doctor printed "keep errors" from the environment while the rules
- * file said otherwise, and never reported an invalid file).
+ * The sampling an app would run with, as `doctor` prints it: the effective sampling section, which already has the
+ * rules file merged over the environment, with "(rules file)" after each setting the file decided (issue 18: doctor
+ * printed "keep errors" from the environment while the rules file said otherwise). Problems reading the rules are
+ * configuration warnings, printed with the others.
  */
-export function effectiveSampling(
-  config: BootstrapConfig,
-  serviceName: string,
-): { readonly lines: Record<string, string>; readonly warnings: readonly string[] } {
-  // Built exactly as the app builds it, then stopped at once: nothing is sampled here.
-  const sampling = createSampling(config, serviceName);
-  sampling.stop();
-  const loaded = config.samplingRulesFile ? loadRulesFile(config.samplingRulesFile) : undefined;
-  const file = loaded && 'file' in loaded ? loaded.file : undefined;
+export function samplingLines(sampling: SamplingConfig): Record<string, string> {
+  const file = sampling.rulesFile && 'file' in sampling.rulesFile ? sampling.rulesFile.file : undefined;
   const source = (fromFile: unknown) => (fromFile !== undefined ? ' (rules file)' : '');
-
-  const ratio = file?.defaultRatio ?? config.samplerRatio;
-  const showsRatio = config.sampler.includes('ratio') || file?.defaultRatio !== undefined;
-  const deferral = sampling.deferral;
+  const showsRatio = sampling.sampler.includes('ratio') || file?.defaultRatio !== undefined;
+  const { keep } = sampling;
   return {
-    lines: {
-      sampler: `${config.sampler}${showsRatio ? `, ratio ${ratio}${source(file?.defaultRatio)}` : ''}`,
-      'sampling rules': rulesLine(config, loaded, file),
-      'keep errors': `${deferral?.keepErrors ? 'yes' : 'no'}${source(file?.keepErrors)}`,
-      'keep slower than': `${deferral?.slowerThanMs === undefined ? 'off' : `${deferral.slowerThanMs} ms`}${source(file?.keepSlowerThanMs)}`,
-    },
-    warnings: sampling.warnings,
+    sampler: `${sampling.sampler}${showsRatio ? `, ratio ${sampling.ratio}${source(file?.defaultRatio)}` : ''}`,
+    'sampling rules': rulesLine(sampling),
+    'keep errors': `${keep?.errors ? 'yes' : 'no'}${source(file?.keepErrors)}`,
+    'keep slower than': `${keep?.slowerThanMs === undefined ? 'off' : `${keep.slowerThanMs} ms`}${source(file?.keepSlowerThanMs)}`,
   };
 }
 
-function rulesLine(
-  config: BootstrapConfig,
-  loaded: ReturnType<typeof loadRulesFile> | undefined,
-  file: { readonly rules: readonly unknown[] } | undefined,
-): string {
-  if (!config.samplingRulesFile) return config.samplingRules ?? 'none';
-  if (file) return `${config.samplingRulesFile} (${file.rules.length} rules)`;
-  const error = loaded && 'error' in loaded ? loaded.error : 'unreadable';
-  return `${config.samplingRulesFile}: INVALID, ignored (${error})`;
+function rulesLine({ rules, rulesFile }: SamplingConfig): string {
+  if (!rulesFile) return (rules.from === 'env' ? rules.text : undefined) ?? 'none';
+  if ('file' in rulesFile) return `${rulesFile.path} (${rulesFile.file.rules.length} rules)`;
+  return `${rulesFile.path}: INVALID, ignored (${rulesFile.error})`;
 }

@@ -1,14 +1,14 @@
 /**
- * The configuration table: one typed row per environment variable the bootstrap honours. This file holds data
- * only; config.ts is the one module that reads the environment against it.
+ * The configuration table: one typed row per environment variable the bootstrap honours, keyed by its name, so a
+ * misspelt key fails to compile. This file holds data only; read-env.ts reads the environment against it, and
+ * read-config.ts builds each stage's section from the values.
  */
 
 /** The kinds of value a row can hold. */
 export type ConfigType = 'boolean' | 'string' | 'enum' | 'list' | 'integer' | 'url' | 'keyvalue' | 'duration';
 
-/** One environment variable the bootstrap reads. */
-export interface ConfigRow {
-  readonly key: string;
+/** One environment variable the bootstrap reads, as the table holds it: its name is its key in {@link CONFIG}. */
+export interface ConfigVariable {
   readonly type: ConfigType;
   /** The value used when the variable is unset or invalid, written as it would appear in the environment. */
   readonly default: string | undefined;
@@ -38,15 +38,13 @@ const INSTRUMENTATION_NAMES = [
 export type InstrumentationName = (typeof INSTRUMENTATION_NAMES)[number];
 
 /** The table. Order matters only for docs/configuration.md, which follows it. */
-export const CONFIG_ROWS: readonly ConfigRow[] = [
-  {
-    key: 'OTEL_SDK_DISABLED',
+export const CONFIG = {
+  OTEL_SDK_DISABLED: {
     type: 'boolean',
     default: 'false',
     description: 'When true, the bootstrap loads nothing at all: no SDK, no instrumentation, no signal handlers.',
   },
-  {
-    key: 'OTEL_BOOTSTRAP_COMPILE_CACHE',
+  OTEL_BOOTSTRAP_COMPILE_CACHE: {
     type: 'boolean',
     default: 'true',
     description:
@@ -54,40 +52,35 @@ export const CONFIG_ROWS: readonly ConfigRow[] = [
       'SDK, so later starts skip recompiling it and the app. It applies to every module loaded afterwards; `false` ' +
       'leaves it off.',
   },
-  {
-    key: 'OTEL_SERVICE_NAME',
+  OTEL_SERVICE_NAME: {
     type: 'string',
     default: undefined,
     description:
       "`service.name` of every span. When unset, the `name` of the app's own package.json (the nearest one above the " +
       'main script, then above the working directory) is used, so it is never `unknown_service:node`.',
   },
-  {
-    key: 'OTEL_RESOURCE_ATTRIBUTES',
+  OTEL_RESOURCE_ATTRIBUTES: {
     type: 'keyvalue',
     default: undefined,
     description:
       'Extra resource attributes as `key=value` pairs separated by commas (values percent-decoded), e.g. ' +
       '`deployment.environment.name=prod,team=payments`. `OTEL_SERVICE_NAME` wins over a `service.name` here.',
   },
-  {
-    key: 'OTEL_BOOTSTRAP_ENVIRONMENT',
+  OTEL_BOOTSTRAP_ENVIRONMENT: {
     type: 'string',
     default: undefined,
     description:
       'Sets `deployment.environment.name`. When unset, `NODE_ENV` is used if it is set; ' +
       '`OTEL_RESOURCE_ATTRIBUTES` wins over both.',
   },
-  {
-    key: 'NODE_ENV',
+  NODE_ENV: {
     type: 'string',
     default: undefined,
     description:
       'Read as the fallback for `deployment.environment.name`; `production` also turns off the terminal fallback ' +
       '(see `OTEL_TRACES_EXPORTER`).',
   },
-  {
-    key: 'OTEL_NODE_RESOURCE_DETECTORS',
+  OTEL_NODE_RESOURCE_DETECTORS: {
     type: 'list',
     default: 'env,host,os,process,serviceinstance,container',
     allowed: ['env', 'host', 'os', 'process', 'serviceinstance', 'container', 'all', 'none'],
@@ -95,8 +88,7 @@ export const CONFIG_ROWS: readonly ConfigRow[] = [
       'Resource detectors to run. Cloud detectors (which probe metadata addresses) are not bundled, so none run ' +
       'unless you add them yourself; `all` means every bundled detector.',
   },
-  {
-    key: 'OTEL_TRACES_EXPORTER',
+  OTEL_TRACES_EXPORTER: {
     type: 'enum',
     default: undefined,
     allowed: ['otlp', 'terminal', 'console', 'none'],
@@ -107,84 +99,72 @@ export const CONFIG_ROWS: readonly ConfigRow[] = [
       'http://localhost:4318 while a collector listens there and are printed as trees (at most 10 traces a second) ' +
       'while none does.',
   },
-  {
-    key: 'OTEL_EXPORTER_OTLP_ENDPOINT',
+  OTEL_EXPORTER_OTLP_ENDPOINT: {
     type: 'url',
     default: 'http://localhost:4318',
     description: 'Base URL of the OTLP/HTTP receiver; `/v1/traces` is appended for traces.',
   },
-  {
-    key: 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT',
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: {
     type: 'url',
     default: undefined,
     description: 'Full URL for traces, used as is (nothing appended). Wins over `OTEL_EXPORTER_OTLP_ENDPOINT`.',
   },
-  {
-    key: 'OTEL_EXPORTER_OTLP_HEADERS',
+  OTEL_EXPORTER_OTLP_HEADERS: {
     type: 'keyvalue',
     default: undefined,
     secret: true,
     description: 'Headers sent with every export, as `key=value` pairs separated by commas (values percent-decoded).',
   },
-  {
-    key: 'OTEL_EXPORTER_OTLP_TRACES_HEADERS',
+  OTEL_EXPORTER_OTLP_TRACES_HEADERS: {
     type: 'keyvalue',
     default: undefined,
     secret: true,
     description: 'Headers for trace exports; merged over `OTEL_EXPORTER_OTLP_HEADERS`.',
   },
-  {
-    key: 'OTEL_EXPORTER_OTLP_PROTOCOL',
+  OTEL_EXPORTER_OTLP_PROTOCOL: {
     type: 'enum',
     default: 'http/protobuf',
     allowed: ['http/protobuf', 'http/json'],
     description: 'Wire encoding of OTLP/HTTP exports. `grpc` is not supported by this distribution.',
   },
-  {
-    key: 'OTEL_EXPORTER_OTLP_TRACES_PROTOCOL',
+  OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: {
     type: 'enum',
     default: undefined,
     allowed: ['http/protobuf', 'http/json'],
     description: 'Wire encoding for trace exports; wins over `OTEL_EXPORTER_OTLP_PROTOCOL`.',
   },
-  {
-    key: 'OTEL_EXPORTER_OTLP_TIMEOUT',
+  OTEL_EXPORTER_OTLP_TIMEOUT: {
     type: 'integer',
     default: '10000',
     min: 1,
     description: 'Milliseconds one export request may take.',
   },
-  {
-    key: 'OTEL_BSP_SCHEDULE_DELAY',
+  OTEL_BSP_SCHEDULE_DELAY: {
     type: 'integer',
     default: '5000',
     min: 0,
     description: 'Milliseconds between two batch exports.',
   },
-  {
-    key: 'OTEL_BSP_EXPORT_TIMEOUT',
+  OTEL_BSP_EXPORT_TIMEOUT: {
     type: 'integer',
     default: '30000',
     min: 1,
     description: 'Milliseconds a batch export may take before it is abandoned.',
   },
-  {
-    key: 'OTEL_BSP_MAX_QUEUE_SIZE',
+  OTEL_BSP_MAX_QUEUE_SIZE: {
     type: 'integer',
     default: '2048',
     min: 1,
     description:
       'Spans held in memory waiting for export. Past this, new spans are dropped (and counted), never queued.',
   },
-  {
-    key: 'OTEL_BSP_MAX_EXPORT_BATCH_SIZE',
+  OTEL_BSP_MAX_EXPORT_BATCH_SIZE: {
     type: 'integer',
     default: '512',
     min: 1,
     description: 'Spans per export request. Must not exceed `OTEL_BSP_MAX_QUEUE_SIZE`.',
   },
-  {
-    key: 'OTEL_PROPAGATORS',
+  OTEL_PROPAGATORS: {
     type: 'list',
     default: 'tracecontext,baggage',
     allowed: ['tracecontext', 'baggage', 'b3', 'b3multi', 'jaeger', 'xtraceid', 'none'],
@@ -193,16 +173,14 @@ export const CONFIG_ROWS: readonly ConfigRow[] = [
       'inbound `X-Trace-ID` (or `X-Request-ID`) holding 32 hex digits or a UUID becomes the trace id when no ' +
       '`traceparent` came, and outbound calls carry `X-Trace-ID`.',
   },
-  {
-    key: 'OTEL_BOOTSTRAP_TRACERESPONSE',
+  OTEL_BOOTSTRAP_TRACERESPONSE: {
     type: 'boolean',
     default: 'true',
     description:
       'HTTP server responses carry a W3C `traceresponse` header (`00-<trace id>-<server span id>-<flags>`), so callers ' +
       'can quote the trace id in a support request.',
   },
-  {
-    key: 'OTEL_BOOTSTRAP_HTTP_SERVER',
+  OTEL_BOOTSTRAP_HTTP_SERVER: {
     type: 'enum',
     default: 'lean',
     allowed: ['lean', 'upstream'],
@@ -211,8 +189,7 @@ export const CONFIG_ROWS: readonly ConfigRow[] = [
       "`@opentelemetry/instrumentation-http`, adding about half the CPU per request that upstream's adds; " +
       "`upstream` uses upstream's, as a fallback. Client spans always come from upstream.",
   },
-  {
-    key: 'OTEL_BOOTSTRAP_PG',
+  OTEL_BOOTSTRAP_PG: {
     type: 'enum',
     default: 'lean',
     allowed: ['lean', 'upstream'],
@@ -221,8 +198,7 @@ export const CONFIG_ROWS: readonly ConfigRow[] = [
       "`@opentelemetry/instrumentation-pg`, adding about two thirds of the CPU per query that upstream's adds; " +
       "`upstream` uses upstream's, as a fallback. The two differ in their instrumentation scope.",
   },
-  {
-    key: 'OTEL_BOOTSTRAP_PROTOBUF_ENCODER',
+  OTEL_BOOTSTRAP_PROTOBUF_ENCODER: {
     type: 'enum',
     default: 'lean',
     allowed: ['lean', 'upstream'],
@@ -230,8 +206,7 @@ export const CONFIG_ROWS: readonly ConfigRow[] = [
       'Which encoder writes OTLP protobuf. `lean` is ours: byte for byte what upstream writes, in about half the ' +
       "CPU per span; `upstream` uses upstream's `@opentelemetry/exporter-trace-otlp-proto`, as a fallback.",
   },
-  {
-    key: 'OTEL_BOOTSTRAP_REDACT',
+  OTEL_BOOTSTRAP_REDACT: {
     type: 'boolean',
     default: 'true',
     description:
@@ -239,24 +214,21 @@ export const CONFIG_ROWS: readonly ConfigRow[] = [
       'keys, secret query values in URLs, SQL literals, and the same in events, exception and status messages. ' +
       '`false` turns it off.',
   },
-  {
-    key: 'OTEL_BOOTSTRAP_REDACT_KEYS',
+  OTEL_BOOTSTRAP_REDACT_KEYS: {
     type: 'list',
     default: '',
     description:
       'More attribute keys to redact, as comma-separated globs matched case-insensitively against the whole key, ' +
       'e.g. `user.email,*.ssn,payment.card_*`.',
   },
-  {
-    key: 'OTEL_BOOTSTRAP_REDACT_QUERY_KEYS',
+  OTEL_BOOTSTRAP_REDACT_QUERY_KEYS: {
     type: 'list',
     default: '',
     description:
       'More URL query keys whose values are redacted, comma-separated, e.g. `otp,invite`. The defaults include ' +
       '`token`, `access_token`, `password`, `secret`, `api_key`, `key`, `sig`, `signature`, `code` and `session`.',
   },
-  {
-    key: 'OTEL_TRACES_SAMPLER',
+  OTEL_TRACES_SAMPLER: {
     type: 'enum',
     default: 'parentbased_always_on',
     allowed: [
@@ -273,8 +245,7 @@ export const CONFIG_ROWS: readonly ConfigRow[] = [
       'Head sampler, with its spec meaning. The ratio samplers use consistent probability sampling (the last 56 bits ' +
       'of the trace id against a threshold, written as `ot=th:` in tracestate), so every service agrees on a trace.',
   },
-  {
-    key: 'OTEL_TRACES_SAMPLER_ARG',
+  OTEL_TRACES_SAMPLER_ARG: {
     type: 'string',
     default: undefined,
     description:
@@ -282,8 +253,7 @@ export const CONFIG_ROWS: readonly ConfigRow[] = [
       '`*jaeger_remote` samplers, `endpoint=URL,pollingIntervalMs=N,initialSamplingRate=R` (defaults ' +
       '`http://localhost:5778/sampling`, 60000 and 0.001).',
   },
-  {
-    key: 'OTEL_BOOTSTRAP_SAMPLING_RULES',
+  OTEL_BOOTSTRAP_SAMPLING_RULES: {
     type: 'string',
     default: undefined,
     description:
@@ -291,8 +261,7 @@ export const CONFIG_ROWS: readonly ConfigRow[] = [
       'POST /api/orders=0.5`. Each rule is an optional method, a path glob (`*` one segment, `**` any depth, a ' +
       'trailing `*` inside a segment) and `=ratio`, separated by `;` or `,`. Unmatched roots use the sampler ratio.',
   },
-  {
-    key: 'OTEL_BOOTSTRAP_SAMPLING_RULES_FILE',
+  OTEL_BOOTSTRAP_SAMPLING_RULES_FILE: {
     type: 'string',
     default: undefined,
     description:
@@ -300,24 +269,21 @@ export const CONFIG_ROWS: readonly ConfigRow[] = [
       'limit per rule, and the error, latency and buffer settings. Wins over the variables it also sets. An invalid ' +
       'file is rejected with the line at fault, and the variables are used instead.',
   },
-  {
-    key: 'OTEL_BOOTSTRAP_SAMPLE_ERRORS',
+  OTEL_BOOTSTRAP_SAMPLE_ERRORS: {
     type: 'boolean',
     default: 'true',
     description:
       'Keep every trace whose local part contains an error, whatever its ratio: unsampled spans are recorded in ' +
       'memory and exported only if an error shows up (ERROR status, an HTTP server 5xx, or an exception event).',
   },
-  {
-    key: 'OTEL_BOOTSTRAP_SAMPLE_SLOWER_THAN',
+  OTEL_BOOTSTRAP_SAMPLE_SLOWER_THAN: {
     type: 'duration',
     default: undefined,
     description:
       'Also keep every trace whose local root took longer than this, e.g. `2s` or `500ms`. Unset means latency ' +
       'does not keep a trace.',
   },
-  {
-    key: 'OTEL_BOOTSTRAP_TAIL_BUFFER_MAX_SPANS',
+  OTEL_BOOTSTRAP_TAIL_BUFFER_MAX_SPANS: {
     type: 'integer',
     default: '20000',
     min: 1,
@@ -325,30 +291,26 @@ export const CONFIG_ROWS: readonly ConfigRow[] = [
       'Most unsampled spans held while their trace awaits a decision. Past it the oldest traces are dropped ' +
       'undecided, counted and reported.',
   },
-  {
-    key: 'OTEL_BOOTSTRAP_TAIL_BUFFER_TTL',
+  OTEL_BOOTSTRAP_TAIL_BUFFER_TTL: {
     type: 'duration',
     default: '30s',
     description:
       'Longest a trace waits for its last local span to end. Then it is decided with what it has: kept if an ' +
       'error was seen, dropped otherwise.',
   },
-  {
-    key: 'OTEL_NODE_ENABLED_INSTRUMENTATIONS',
+  OTEL_NODE_ENABLED_INSTRUMENTATIONS: {
     type: 'list',
     default: INSTRUMENTATION_NAMES.join(','),
     allowed: INSTRUMENTATION_NAMES,
     description: 'Instrumentations to load, by short name. Unset means all of them.',
   },
-  {
-    key: 'OTEL_NODE_DISABLED_INSTRUMENTATIONS',
+  OTEL_NODE_DISABLED_INSTRUMENTATIONS: {
     type: 'list',
     default: '',
     allowed: INSTRUMENTATION_NAMES,
     description: 'Instrumentations not to load, by short name. Wins over `OTEL_NODE_ENABLED_INSTRUMENTATIONS`.',
   },
-  {
-    key: 'OTEL_BOOTSTRAP_LAZY_INSTRUMENTATIONS',
+  OTEL_BOOTSTRAP_LAZY_INSTRUMENTATIONS: {
     type: 'boolean',
     default: 'true',
     description:
@@ -358,8 +320,7 @@ export const CONFIG_ROWS: readonly ConfigRow[] = [
       'startup shares is created at startup instead, so its hook sees the first load. `false` loads every enabled ' +
       'instrumentation at startup.',
   },
-  {
-    key: 'OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT',
+  OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT: {
     type: 'integer',
     default: '4096',
     min: 1,
@@ -367,63 +328,54 @@ export const CONFIG_ROWS: readonly ConfigRow[] = [
       'Longest string attribute value kept; longer ones are cut to this length. The spec leaves it unlimited; our ' +
       'default keeps a 1 MB value (a request body, a stack of SQL) from ever reaching the wire whole.',
   },
-  {
-    key: 'OTEL_ATTRIBUTE_COUNT_LIMIT',
+  OTEL_ATTRIBUTE_COUNT_LIMIT: {
     type: 'integer',
     default: '128',
     min: 1,
     description: 'Most attributes per span; more are dropped and counted.',
   },
-  {
-    key: 'OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT',
+  OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT: {
     type: 'integer',
     default: undefined,
     min: 1,
     description: 'Like `OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT`, for span attributes only; wins over it.',
   },
-  {
-    key: 'OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT',
+  OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT: {
     type: 'integer',
     default: undefined,
     min: 1,
     description: 'Like `OTEL_ATTRIBUTE_COUNT_LIMIT`, for span attributes only; wins over it.',
   },
-  {
-    key: 'OTEL_EVENT_ATTRIBUTE_COUNT_LIMIT',
+  OTEL_EVENT_ATTRIBUTE_COUNT_LIMIT: {
     type: 'integer',
     default: '128',
     min: 0,
     description: 'Most attributes per span event (an exception event included); more are dropped.',
   },
-  {
-    key: 'OTEL_LINK_ATTRIBUTE_COUNT_LIMIT',
+  OTEL_LINK_ATTRIBUTE_COUNT_LIMIT: {
     type: 'integer',
     default: '128',
     min: 0,
     description: 'Most attributes per span link; more are dropped.',
   },
-  {
-    key: 'OTEL_SPAN_EVENT_COUNT_LIMIT',
+  OTEL_SPAN_EVENT_COUNT_LIMIT: {
     type: 'integer',
     default: '128',
     min: 0,
     description: 'Most events per span; more are dropped and counted.',
   },
-  {
-    key: 'OTEL_SPAN_LINK_COUNT_LIMIT',
+  OTEL_SPAN_LINK_COUNT_LIMIT: {
     type: 'integer',
     default: '128',
     min: 0,
     description: 'Most links per span; more are dropped and counted.',
   },
-  {
-    key: 'OTEL_BOOTSTRAP_JAEGER_URL',
+  OTEL_BOOTSTRAP_JAEGER_URL: {
     type: 'url',
     default: 'http://localhost:16686',
     description: "Jaeger's UI and query API, where `otel-bootstrap doctor` looks up its test span.",
   },
-  {
-    key: 'OTEL_LOG_LEVEL',
+  OTEL_LOG_LEVEL: {
     type: 'enum',
     default: 'info',
     allowed: ['none', 'error', 'warn', 'info', 'debug', 'verbose', 'all'],
@@ -431,8 +383,7 @@ export const CONFIG_ROWS: readonly ConfigRow[] = [
       "Level of the bootstrap's and the SDK's own diagnostics, written to stderr. Repeated warnings (such as a " +
       'collector that is down) are printed at most once a minute.',
   },
-  {
-    key: 'OTEL_BOOTSTRAP_SHUTDOWN_TIMEOUT',
+  OTEL_BOOTSTRAP_SHUTDOWN_TIMEOUT: {
     type: 'integer',
     default: '5000',
     min: 0,
@@ -440,4 +391,18 @@ export const CONFIG_ROWS: readonly ConfigRow[] = [
       'Milliseconds the bootstrap waits for pending spans to flush on SIGTERM, SIGINT or `beforeExit` before it lets ' +
       'the process end.',
   },
-];
+} as const satisfies Readonly<Record<string, ConfigVariable>>;
+
+/** The name of a variable in the table. */
+export type ConfigKey = keyof typeof CONFIG;
+
+/** A row of the table with its name, as {@link CONFIG_ROWS} lists them. */
+export interface ConfigRow extends ConfigVariable {
+  readonly key: ConfigKey;
+}
+
+/** The table as a list, in its order: what the docs generator and the `it.each` tests walk. */
+export const CONFIG_ROWS: readonly ConfigRow[] = (Object.keys(CONFIG) as ConfigKey[]).map((key) => ({
+  key,
+  ...(CONFIG[key] as ConfigVariable),
+}));

@@ -1,4 +1,4 @@
-import { parseRatio } from './read-config';
+import { parseRatio } from './parse-values';
 import { pathGlobToRegExp } from './path-glob';
 
 /** One per-endpoint rule: an optional method, a path glob and a ratio. */

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { getNodeValue, parseTree, printParseErrorCode } from 'jsonc-parser';
 import type { Node, ParseError } from 'jsonc-parser';
-import { parseDuration } from './read-config';
+import { parseDuration } from './parse-values';
 
 /** What a rule in the file matches. Every field is optional; all given fields must match. */
 export interface FileRuleMatch {

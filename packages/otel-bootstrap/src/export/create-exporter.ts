@@ -1,7 +1,7 @@
 import { ExportResultCode } from '@opentelemetry/core';
 import { diag } from '@opentelemetry/api';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
-import type { BootstrapConfig } from '../config/read-config';
+import type { ExportConfig } from '../config/read-config';
 import { CollectorFallbackExporter } from './CollectorFallbackExporter';
 import { LazyExporter } from './LazyExporter';
 import { TerminalTreeExporter } from './TerminalTreeExporter';
@@ -10,9 +10,9 @@ import { TerminalTreeExporter } from './TerminalTreeExporter';
 const FALLBACK_TRACES_PER_SECOND = 10;
 
 /** The exporter OTEL_TRACES_EXPORTER asks for; with nothing chosen, OTLP with the terminal as fallback. */
-export function createTraceExporter(config: BootstrapConfig): SpanExporter {
-  if (config.tracesExporter === 'none') return DISCARD;
-  if (config.tracesExporter === 'terminal') return new TerminalTreeExporter();
+export function createTraceExporter(config: ExportConfig): SpanExporter {
+  if (config.exporter === 'none') return DISCARD;
+  if (config.exporter === 'terminal') return new TerminalTreeExporter();
   const otlp = new LazyExporter(() => createOtlpExporter(config));
   if (!config.terminalFallback) return otlp;
   const terminal = new TerminalTreeExporter({ maxTracesPerSecond: FALLBACK_TRACES_PER_SECOND });
@@ -28,18 +28,18 @@ const DISCARD: SpanExporter = {
  * The OTLP/HTTP trace exporter for the configured protocol. Only the chosen encoder is loaded: the protobuf and JSON
  * exporters are separate upstream packages.
  */
-export function createOtlpExporter(config: BootstrapConfig): SpanExporter {
+export function createOtlpExporter(config: ExportConfig): SpanExporter {
   const options = {
     url: config.tracesUrl,
-    headers: { ...config.exportHeaders },
-    timeoutMillis: config.exportTimeoutMs,
+    headers: { ...config.headers },
+    timeoutMillis: config.timeoutMs,
     // Upstream allows 30 exports in flight. With the collector down each one retries for up to the export timeout,
     // holding its batch: measured here, heap in use grew from 19 to 35 MB in 50 s at 16k req/s, with about 15
     // batches of 512 spans held at once. Two in flight keep a collector outage from growing memory; a batch that
     // finds both busy is dropped (and counted) like any other overflow.
     concurrencyLimit: 2,
   };
-  if (config.exportProtocol === 'http/json') {
+  if (config.protocol === 'http/json') {
     const { OTLPTraceExporter } =
       require('@opentelemetry/exporter-trace-otlp-http') as typeof import('@opentelemetry/exporter-trace-otlp-http');
     return new OTLPTraceExporter(options);

@@ -1,6 +1,6 @@
 import type { Instrumentation } from '@opentelemetry/instrumentation';
 import { onConsume, onPublish } from './amqp-attributes';
-import type { InstrumentationName } from '../config/read-config';
+import type { InstrumentationConfig, InstrumentationName } from '../config/read-config';
 import { createTraceResponseHook } from './http-server/traceresponse';
 import { redisStatement } from './redis-statement';
 import { scrubSqlLiterals } from '../redaction/sql-literals';
@@ -9,14 +9,8 @@ import { scrubSqlLiterals } from '../redaction/sql-literals';
  * One factory per supported library. Each requires its instrumentation package only when that instrumentation is
  * enabled, instead of loading the whole auto-instrumentations metapackage.
  */
-/** What the factories need to know beyond which instrumentations are on. */
-export interface InstrumentationOptions {
-  readonly traceResponse: boolean;
-  /** Whose instrumentation makes SERVER spans: ours (see http-server/) or upstream's. */
-  readonly httpServer: 'lean' | 'upstream';
-  /** Whose instrumentation makes pg spans: ours (see pg/) or upstream's. */
-  readonly pg: 'lean' | 'upstream';
-}
+/** What the factories read of the instrumentation section, beyond which instrumentations are on. */
+export type InstrumentationOptions = Pick<InstrumentationConfig, 'traceResponse' | 'httpServer' | 'pg'>;
 
 /** Creates the instrumentation(s) of one library from a package already loaded. */
 type Create = () => Instrumentation | Instrumentation[];

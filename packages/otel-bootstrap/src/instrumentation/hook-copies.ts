@@ -1,11 +1,8 @@
 import { dirname } from 'node:path';
-import type { InstrumentationName } from '../config/read-config';
+import type { InstrumentationConfig, InstrumentationName } from '../config/read-config';
 
 /** Which of an instrumentation's packages hold its hooks; `own` is this package's code. */
-interface HookOptions {
-  readonly httpServer: 'lean' | 'upstream';
-  readonly pg: 'lean' | 'upstream';
-}
+type HookOptions = Pick<InstrumentationConfig, 'httpServer' | 'pg'>;
 
 const OWN = 'own';
 

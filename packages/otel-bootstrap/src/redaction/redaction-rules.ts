@@ -1,5 +1,6 @@
 import type { AttributeValue, Attributes } from '@opentelemetry/api';
 import { valueGlobToRegExp } from '../config/path-glob';
+import type { RedactionConfig } from '../config/read-config';
 import { scrubSqlLiterals } from './sql-literals';
 
 export const REDACTED = '[REDACTED]';
@@ -41,10 +42,7 @@ const SQL_ATTRIBUTES = ['db.query.text', 'db.statement'];
 const SCRUBBED_AT_SOURCE = new Set(['postgresql', 'redis']);
 
 /** What to redact beyond the defaults (OTEL_BOOTSTRAP_REDACT_KEYS, OTEL_BOOTSTRAP_REDACT_QUERY_KEYS). */
-export interface RedactionOptions {
-  readonly extraKeyGlobs: readonly string[];
-  readonly extraQueryKeys: readonly string[];
-}
+export type RedactionOptions = Pick<RedactionConfig, 'extraKeyGlobs' | 'extraQueryKeys'>;
 
 /** The compiled rules: what to replace in a span's attributes, event attributes and messages. */
 export class RedactionRules {

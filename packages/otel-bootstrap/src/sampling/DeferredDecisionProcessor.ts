@@ -1,18 +1,12 @@
 import { diag, SpanKind, SpanStatusCode, trace, TraceFlags } from '@opentelemetry/api';
 import type { Context } from '@opentelemetry/api';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace';
+import type { KeepConfig } from '../config/read-config';
 import { SAMPLING_REASON } from './sampling-attributes';
 import type { KeepReason } from './sampling-attributes';
 
-/** When to keep an unsampled local trace, and how much may wait for a decision. */
-export interface DeferredDecisionOptions {
-  readonly keepErrors: boolean;
-  /** Keep a trace whose local root took longer than this; undefined: latency never keeps a trace. */
-  readonly slowerThanMs: number | undefined;
-  /** Most ended spans held, across all pending traces. */
-  readonly maxSpans: number;
-  /** Longest a trace waits for its last local span to end. */
-  readonly ttlMs: number;
+/** When to keep an unsampled local trace, and how much may wait for a decision: the `keep` sampling settings. */
+export interface DeferredDecisionOptions extends KeepConfig {
   readonly now?: () => number;
 }
 
@@ -53,8 +47,8 @@ interface Piece {
  * first key: V8 walks the holes deletions leave at a Map's front, 19.6 us a call at that size (Node 24), which cost
  * W1 with error keeping on 6-15 us of app CPU a request; a two-generation Map still cost about 5.
  *
- * Memory is bounded: at most `maxSpans` ended spans wait, oldest traces are dropped first when it is full, and a
- * trace whose spans never all end is decided after `ttlMs` with what it has.
+ * Memory is bounded: at most `buffer.maxSpans` ended spans wait, oldest traces are dropped first when it is full,
+ * and a trace whose spans never all end is decided after `buffer.ttlMs` with what it has.
  */
 export class DeferredDecisionProcessor implements SpanProcessor {
   /** Undecided pieces by trace id, oldest first. */
@@ -76,7 +70,7 @@ export class DeferredDecisionProcessor implements SpanProcessor {
     private readonly options: DeferredDecisionOptions,
   ) {
     this.now = options.now ?? Date.now;
-    this.sweeper = setInterval(() => this.expire(), Math.max(100, Math.min(options.ttlMs / 2, 5000)));
+    this.sweeper = setInterval(() => this.expire(), Math.max(100, Math.min(options.buffer.ttlMs / 2, 5000)));
     this.sweeper.unref();
   }
 
@@ -135,7 +129,7 @@ export class DeferredDecisionProcessor implements SpanProcessor {
   }
 
   private keepReason(span: ReadableSpan): KeepReason | undefined {
-    if (this.options.keepErrors && isError(span)) return 'error';
+    if (this.options.errors && isError(span)) return 'error';
     const slowerThan = this.options.slowerThanMs;
     if (slowerThan !== undefined && isLocalRoot(span) && durationMs(span) > slowerThan) return 'latency';
     return undefined;
@@ -169,7 +163,7 @@ export class DeferredDecisionProcessor implements SpanProcessor {
   private enforceBound(): void {
     let evicted = 0;
     for (const piece of this.pending.values()) {
-      if (this.counters.bufferedSpans <= this.options.maxSpans) break;
+      if (this.counters.bufferedSpans <= this.options.buffer.maxSpans) break;
       if (piece.reason) {
         this.decide(piece); // already known to be kept: send it on rather than lose it
         continue;
@@ -180,7 +174,7 @@ export class DeferredDecisionProcessor implements SpanProcessor {
     if (evicted > 0) {
       this.counters.evictedTraces += evicted;
       diag.warn(
-        `error-aware sampling buffer is full (${this.options.maxSpans} spans): dropped ${evicted} undecided ` +
+        `error-aware sampling buffer is full (${this.options.buffer.maxSpans} spans): dropped ${evicted} undecided ` +
           `traces, ${this.counters.evictedTraces} in all; raise OTEL_BOOTSTRAP_TAIL_BUFFER_MAX_SPANS or lower traffic`,
       );
     }
@@ -188,7 +182,7 @@ export class DeferredDecisionProcessor implements SpanProcessor {
 
   /** Decides traces that waited longer than the time-to-live, with the spans that did end. */
   private expire(): void {
-    const deadline = this.now() - this.options.ttlMs;
+    const deadline = this.now() - this.options.buffer.ttlMs;
     for (const piece of this.pending.values()) {
       if (piece.startedAt > deadline) break; // insertion order is start order
       this.counters.expiredTraces++;

@@ -3,7 +3,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { hostDetector, osDetector, processDetector, serviceInstanceIdDetector } from '@opentelemetry/resources';
 import type { ResourceDetector } from '@opentelemetry/resources';
 import { containerDetector } from '@opentelemetry/resource-detector-container';
-import type { BootstrapConfig } from '../config/read-config';
+import type { ResourceConfig } from '../config/read-config';
 
 /** What the app says about itself in its own package.json. */
 interface AppPackage {
@@ -25,26 +25,26 @@ const DETECTORS: Readonly<Record<string, ResourceDetector>> = {
  * them.
  */
 export function resourceAttributes(
-  config: BootstrapConfig,
+  config: ResourceConfig,
   mainScript: string | undefined = process.argv[1],
 ): Record<string, string> {
   const app = findAppPackage(mainScript);
-  const fromEnv = config.resourceDetectors.includes('env') || config.resourceDetectors.includes('all');
+  const fromEnv = config.detectors.includes('env') || config.detectors.includes('all');
   const attributes: Record<string, string> = {};
   if (app?.version) attributes['service.version'] = app.version;
   if (config.environment) attributes['deployment.environment.name'] = config.environment;
-  Object.assign(attributes, fromEnv ? config.resourceAttributes : {});
+  Object.assign(attributes, fromEnv ? config.attributes : {});
   attributes['service.name'] =
     config.serviceName ??
-    (fromEnv ? config.resourceAttributes['service.name'] : undefined) ??
+    (fromEnv ? config.attributes['service.name'] : undefined) ??
     app?.name ??
     scriptName(mainScript);
   return attributes;
 }
 
 /** The detectors named in OTEL_NODE_RESOURCE_DETECTORS. None of them probes the network. */
-export function resourceDetectors(config: BootstrapConfig): ResourceDetector[] {
-  const names = config.resourceDetectors.includes('all') ? Object.keys(DETECTORS) : config.resourceDetectors;
+export function resourceDetectors(config: ResourceConfig): ResourceDetector[] {
+  const names = config.detectors.includes('all') ? Object.keys(DETECTORS) : config.detectors;
   return names.flatMap((name) => (DETECTORS[name] ? [DETECTORS[name]] : []));
 }
 

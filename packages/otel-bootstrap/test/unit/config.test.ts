@@ -1,5 +1,19 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { CONFIG_ROWS, readConfig } from '../../src/config/read-config';
 import type { ConfigRow } from '../../src/config/read-config';
+
+/** readConfig reads the rules file it is given, so a valid value must name a valid file. */
+const RULES_FILE = join(mkdtempSync(join(tmpdir(), 'otel-config-')), 'rules.json');
+writeFileSync(RULES_FILE, '{ "rules": [] }');
+
+/** The string rows whose values readConfig parses further. */
+const VALID_STRINGS: Readonly<Record<string, string>> = {
+  OTEL_TRACES_SAMPLER_ARG: '0.5',
+  OTEL_BOOTSTRAP_SAMPLING_RULES: 'GET /health*=0',
+  OTEL_BOOTSTRAP_SAMPLING_RULES_FILE: RULES_FILE,
+};
 
 /** A valid non-default value and an invalid value for every row, by type. */
 function samples(row: ConfigRow): { valid: string; invalid: string | undefined } {
@@ -19,8 +33,9 @@ function samples(row: ConfigRow): { valid: string; invalid: string | undefined }
       // A list without allowed values (key globs, query keys) takes anything.
       return { valid: row.allowed?.at(-1) ?? 'a,b*', invalid: row.allowed ? 'nonsense' : undefined };
     case 'string':
-      // The sampler argument is a ratio for the default sampler; its invalid values are tested below.
-      return { valid: row.key === 'OTEL_TRACES_SAMPLER_ARG' ? '0.5' : 'some-value', invalid: undefined };
+      // The sampler argument is a ratio for the default sampler; its invalid values are tested below, and those of
+      // the rules in test/unit/sampling/rules.test.ts.
+      return { valid: VALID_STRINGS[row.key] ?? 'some-value', invalid: undefined };
   }
 }
 
@@ -59,24 +74,24 @@ describe('readConfig', () => {
   it('resolves the documented defaults', () => {
     const { config } = readConfig({});
     expect(config).toMatchObject({
-      sdkDisabled: false,
-      tracesUrl: 'http://localhost:4318/v1/traces',
-      exportProtocol: 'http/protobuf',
-      propagators: ['tracecontext', 'baggage'],
-      sampler: 'parentbased_always_on',
-      samplerRatio: 1,
-      sampleErrors: true,
-      sampleSlowerThanMs: undefined,
-      tailBuffer: { maxSpans: 20000, ttlMs: 30000 },
-      jaegerRemote: {
-        endpoint: 'http://localhost:5778/sampling',
-        pollingIntervalMs: 60000,
-        initialSamplingRate: 0.001,
+      sdk: { disabled: false, propagators: ['tracecontext', 'baggage'], shutdownTimeoutMs: 5000 },
+      export: {
+        tracesUrl: 'http://localhost:4318/v1/traces',
+        protocol: 'http/protobuf',
+        batch: { scheduledDelayMillis: 5000, exportTimeoutMillis: 30000, maxQueueSize: 2048, maxExportBatchSize: 512 },
       },
-      shutdownTimeoutMs: 5000,
-      bsp: { scheduledDelayMillis: 5000, exportTimeoutMillis: 30000, maxQueueSize: 2048, maxExportBatchSize: 512 },
+      sampling: {
+        sampler: 'parentbased_always_on',
+        ratio: 1,
+        keep: { errors: true, slowerThanMs: undefined, buffer: { maxSpans: 20000, ttlMs: 30000 } },
+        jaegerRemote: {
+          endpoint: 'http://localhost:5778/sampling',
+          pollingIntervalMs: 60000,
+          initialSamplingRate: 0.001,
+        },
+      },
     });
-    expect(config.instrumentations).toEqual([
+    expect(config.instrumentation.enabled).toEqual([
       'http',
       'undici',
       'express',
@@ -95,7 +110,7 @@ describe('readConfig', () => {
     ['http://collector:4318/', 'http://collector:4318/v1/traces'],
     ['https://gw.example/otlp', 'https://gw.example/otlp/v1/traces'],
   ])('appends /v1/traces to OTEL_EXPORTER_OTLP_ENDPOINT=%s', (endpoint, url) => {
-    expect(readConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: endpoint }).config.tracesUrl).toBe(url);
+    expect(readConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: endpoint }).config.export.tracesUrl).toBe(url);
   });
 
   it('uses OTEL_EXPORTER_OTLP_TRACES_ENDPOINT as is', () => {
@@ -103,7 +118,7 @@ describe('readConfig', () => {
       OTEL_EXPORTER_OTLP_ENDPOINT: 'http://a:4318',
       OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://b:9999/custom',
     });
-    expect(config.tracesUrl).toBe('http://b:9999/custom');
+    expect(config.export.tracesUrl).toBe('http://b:9999/custom');
   });
 
   it.each([
@@ -120,7 +135,7 @@ describe('readConfig', () => {
     [{ OTEL_EXPORTER_OTLP_ENDPOINT: '  ' }, 'otlp', true],
   ])('%j: exporter %s, terminal fallback %s', (env, exporter, fallback) => {
     const { config } = readConfig(env);
-    expect([config.tracesExporter, config.terminalFallback]).toEqual([exporter, fallback]);
+    expect([config.export.exporter, config.export.terminalFallback]).toEqual([exporter, fallback]);
   });
 
   it('merges trace-specific headers over general ones, percent-decoding values', () => {
@@ -128,7 +143,7 @@ describe('readConfig', () => {
       OTEL_EXPORTER_OTLP_HEADERS: 'x-a=1,authorization=Basic%20abc',
       OTEL_EXPORTER_OTLP_TRACES_HEADERS: 'x-a=2',
     });
-    expect(config.exportHeaders).toEqual({ 'x-a': '2', authorization: 'Basic abc' });
+    expect(config.export.headers).toEqual({ 'x-a': '2', authorization: 'Basic abc' });
   });
 
   it('never prints a malformed header value, which may hold a credential', () => {
@@ -142,7 +157,7 @@ describe('readConfig', () => {
       OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
       OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'http/json',
     });
-    expect(config.exportProtocol).toBe('http/json');
+    expect(config.export.protocol).toBe('http/json');
   });
 
   it('lets disabled instrumentations win over enabled ones', () => {
@@ -150,24 +165,24 @@ describe('readConfig', () => {
       OTEL_NODE_ENABLED_INSTRUMENTATIONS: 'http,pg,redis',
       OTEL_NODE_DISABLED_INSTRUMENTATIONS: 'pg',
     });
-    expect(config.instrumentations).toEqual(['http', 'redis']);
+    expect(config.instrumentation.enabled).toEqual(['http', 'redis']);
   });
 
   it('keeps the known entries of a partly wrong list and warns about the rest', () => {
     const { config, warnings } = readConfig({ OTEL_PROPAGATORS: 'tracecontext,xray,baggage' });
-    expect(config.propagators).toEqual(['tracecontext', 'baggage']);
+    expect(config.sdk.propagators).toEqual(['tracecontext', 'baggage']);
     expect(warnings.map((w) => w.message)).toEqual([
       expect.stringContaining('OTEL_PROPAGATORS="tracecontext,xray,baggage" has unknown entries "xray"'),
     ]);
   });
 
   it('treats OTEL_PROPAGATORS=none as no propagation', () => {
-    expect(readConfig({ OTEL_PROPAGATORS: 'none' }).config.propagators).toEqual([]);
+    expect(readConfig({ OTEL_PROPAGATORS: 'none' }).config.sdk.propagators).toEqual([]);
   });
 
   it('caps the batch size at the queue size, with a warning', () => {
     const { config, warnings } = readConfig({ OTEL_BSP_MAX_QUEUE_SIZE: '100', OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '500' });
-    expect(config.bsp.maxExportBatchSize).toBe(100);
+    expect(config.export.batch.maxExportBatchSize).toBe(100);
     expect(warnings).toHaveLength(1);
   });
 
@@ -179,14 +194,14 @@ describe('readConfig', () => {
   });
 
   it('takes the environment from OTEL_BOOTSTRAP_ENVIRONMENT, then NODE_ENV', () => {
-    expect(readConfig({ NODE_ENV: 'production' }).config.environment).toBe('production');
-    expect(readConfig({ NODE_ENV: 'production', OTEL_BOOTSTRAP_ENVIRONMENT: 'eu-prod' }).config.environment).toBe(
-      'eu-prod',
-    );
+    expect(readConfig({ NODE_ENV: 'production' }).config.resource.environment).toBe('production');
+    expect(
+      readConfig({ NODE_ENV: 'production', OTEL_BOOTSTRAP_ENVIRONMENT: 'eu-prod' }).config.resource.environment,
+    ).toBe('eu-prod');
   });
 
   it('reads sampler names case-insensitively', () => {
-    expect(readConfig({ OTEL_TRACES_SAMPLER: 'ParentBased_TraceIdRatio' }).config.sampler).toBe(
+    expect(readConfig({ OTEL_TRACES_SAMPLER: 'ParentBased_TraceIdRatio' }).config.sampling.sampler).toBe(
       'parentbased_traceidratio',
     );
   });
@@ -200,13 +215,13 @@ describe('readConfig', () => {
       OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
       OTEL_TRACES_SAMPLER_ARG: arg,
     });
-    expect(config.samplerRatio).toBe(ratio);
+    expect(config.sampling.ratio).toBe(ratio);
     expect(warnings).toEqual([]);
   });
 
   it.each([['1.5'], ['-0.1'], ['ten percent']])('warns about OTEL_TRACES_SAMPLER_ARG=%s and uses 1', (arg) => {
     const { config, warnings } = readConfig({ OTEL_TRACES_SAMPLER: 'traceidratio', OTEL_TRACES_SAMPLER_ARG: arg });
-    expect(config.samplerRatio).toBe(1);
+    expect(config.sampling.ratio).toBe(1);
     expect(warnings.map((w) => w.message)).toEqual([
       `OTEL_TRACES_SAMPLER_ARG="${arg}" is invalid: expected a number from 0 to 1; using 1.`,
     ]);
@@ -218,7 +233,7 @@ describe('readConfig', () => {
       OTEL_TRACES_SAMPLER_ARG: 'endpoint=http://jaeger:5778/sampling,pollingIntervalMs=5000,initialSamplingRate=0.25',
     });
     expect(warnings).toEqual([]);
-    expect(config.jaegerRemote).toEqual({
+    expect(config.sampling.jaegerRemote).toEqual({
       endpoint: 'http://jaeger:5778/sampling',
       pollingIntervalMs: 5000,
       initialSamplingRate: 0.25,
@@ -230,7 +245,7 @@ describe('readConfig', () => {
       OTEL_TRACES_SAMPLER: 'jaeger_remote',
       OTEL_TRACES_SAMPLER_ARG: 'endpoint=jaeger:5778,pollingIntervalMs=fast,initialSamplingRate=0.5',
     });
-    expect(config.jaegerRemote).toEqual({
+    expect(config.sampling.jaegerRemote).toEqual({
       endpoint: 'http://localhost:5778/sampling',
       pollingIntervalMs: 60000,
       initialSamplingRate: 0.5,
@@ -244,6 +259,6 @@ describe('readConfig', () => {
     ['1.5m', 90000],
     ['250', 250],
   ])('reads OTEL_BOOTSTRAP_SAMPLE_SLOWER_THAN=%s as %d ms', (value, ms) => {
-    expect(readConfig({ OTEL_BOOTSTRAP_SAMPLE_SLOWER_THAN: value }).config.sampleSlowerThanMs).toBe(ms);
+    expect(readConfig({ OTEL_BOOTSTRAP_SAMPLE_SLOWER_THAN: value }).config.sampling.keep?.slowerThanMs).toBe(ms);
   });
 });

@@ -48,7 +48,7 @@ describe('LazyExporter', () => {
 });
 
 describe('createOtlpExporter', () => {
-  const exporterFor = (env: Record<string, string>) => createOtlpExporter(readConfig(env).config);
+  const exporterFor = (env: Record<string, string>) => createOtlpExporter(readConfig(env).config.export);
 
   it("uses our protobuf encoder by default and upstream's exporter when asked", async () => {
     const ours = exporterFor({});
@@ -60,7 +60,9 @@ describe('createOtlpExporter', () => {
 
 describe('our protobuf exporter', () => {
   it('reports a batch it cannot encode as a failed export, never as a throw', async () => {
-    const exporter = createOtlpExporter(readConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9' }).config);
+    const exporter = createOtlpExporter(
+      readConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9' }).config.export,
+    );
     const unencodable = {
       name: 'x',
       resource: { attributes: {} },

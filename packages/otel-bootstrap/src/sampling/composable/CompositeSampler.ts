@@ -12,8 +12,8 @@ import { freshRandomness, KEEP_ALL, traceIdRandomness } from './threshold';
  * true: the threshold when the span is sampled with a reliable one, no `th` otherwise.
  *
  * Two choices the spec leaves open, or that differ from its text:
- * - The intent's attributes are returned whatever the decision. DeferringSampler records spans this sampler drops,
- *   and a trace kept later for an error must still say which rule and ratio applied to it.
+ * - The intent's attributes are returned whatever the decision. With keeping on, the spans this sampler drops are
+ *   still recorded, and a trace kept later for an error must still say which rule and ratio applied to it.
  * - The spec compares an unreliable threshold with fresh randomness. Ours do that too, but only when it matters:
  *   an unreliable threshold of 0 (a sampled parent without `th`, a rate limiter letting a span through) keeps the
  *   span whatever R is, so no random number is drawn for it.

@@ -19,15 +19,14 @@ function setUp(
     OTEL_TRACES_SAMPLER_ARG: '0',
     ...env,
   });
-  const sampling = createSampling(config, 'svc');
+  const sampling = createSampling(config.sampling, 'svc');
   const exporter = new InMemorySpanExporter();
-  const deferral = sampling.deferral;
-  if (!deferral) throw new Error('expected a deferred decision');
+  const keep = sampling.keep;
+  if (!keep) throw new Error('expected a deferred decision');
   const simple = new SimpleSpanProcessor({ exporter });
   const processor = new DeferredDecisionProcessor(simple, {
-    ...deferral,
-    maxSpans: options.maxSpans ?? deferral.maxSpans,
-    ttlMs: options.ttlMs ?? deferral.ttlMs,
+    ...keep,
+    buffer: { maxSpans: options.maxSpans ?? keep.buffer.maxSpans, ttlMs: options.ttlMs ?? keep.buffer.ttlMs },
     now: options.now,
   });
   const provider = new TracerProvider({ sampler: sampling.sampler, spanProcessors: [processor] });

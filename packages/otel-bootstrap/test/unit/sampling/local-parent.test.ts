@@ -13,8 +13,8 @@ import { httpStart, traceIds } from './sampling-fixtures';
 function samplers(env: Record<string, string>): { shipped: Sampler; reference: Sampler } {
   const { config } = readConfig(env);
   return {
-    shipped: createSampling(config, 'checkout').sampler,
-    reference: createSampling(config, 'checkout', { localParentFastPath: false }).sampler,
+    shipped: createSampling(config.sampling, 'checkout').sampler,
+    reference: createSampling(config.sampling, 'checkout', { localParentFastPath: false }).sampler,
   };
 }
 

@@ -25,7 +25,7 @@ export function traceIds(seed: number): () => string {
 export function samplingFrom(env: Record<string, string>): Sampling {
   const { config, warnings } = readConfig(env);
   expect(warnings).toEqual([]);
-  return createSampling(config, 'checkout');
+  return createSampling(config.sampling, 'checkout');
 }
 
 /** The attributes an HTTP server span has at its start. */
