@@ -6,7 +6,7 @@ const { CONFIG_ROWS } = require('../packages/otel-bootstrap/dist/config/config-t
 
 const intro = `# Configuration
 
-Everything is set through environment variables. One module, \`packages/otel-bootstrap/src/config.ts\`, reads them
+Everything is set through environment variables. One folder, \`packages/otel-bootstrap/src/config/\`, reads them
 all, against the table in \`config-table.ts\`; this page has a section for each row of that table (it is generated
 from it by \`npm run docs:config\`), and a unit test fails when the two disagree.
 
@@ -18,6 +18,9 @@ expected and the fallback used, for example:
 \`\`\`
 
 Values of the header variables are never printed, since they usually carry credentials.
+
+A renamed variable's old name (listed under "Replaces") still works while the new one is unset, with one warning
+naming the new one; when both are set, the new one wins.
 
 The five variables most services set:
 
@@ -56,6 +59,7 @@ const sections = CONFIG_ROWS.map((row) => {
   lines.push(`- Default: ${fallback}`);
   if (row.allowed) lines.push(`- Allowed: ${row.allowed.map(code).join(', ')}`);
   if (row.min !== undefined) lines.push(`- Minimum: ${row.min}`);
+  if (row.replaces) lines.push(`- Replaces: ${code(row.replaces)} (deprecated)`);
   return `${lines.join('\n')}\n\n`;
 });
 

@@ -60,8 +60,8 @@ export async function shutdown(): Promise<void> {
 }
 
 /**
- * Counters of the error- and latency-aware buffer (traces pending, spans buffered, kept, dropped, evicted, expired),
- * or undefined when tracing is off or nothing is decided after the fact.
+ * Counters of the keep buffer (traces pending, spans buffered, kept, dropped, evicted, expired), or undefined
+ * when tracing is off or nothing is kept after the fact.
  */
 export function deferredDecisionStats(): DeferredDecisionStats | undefined {
   return running?.deferred?.stats();

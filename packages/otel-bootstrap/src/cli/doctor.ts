@@ -96,7 +96,9 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
     if (!lookup.step.ok)
       return fail(lookup.reachable ? EXIT.traceNotFound : EXIT.jaegerUnreachable, { traceId: sent.traceId });
   }
-  return fail(report.warnings.length > 0 ? EXIT.badConfiguration : EXIT.ok, { traceId: sent.traceId, traceUrl });
+  // A deprecated name still works, so it is reported but is no bad configuration.
+  const bad = warnings.some((warning) => !warning.deprecated);
+  return fail(bad ? EXIT.badConfiguration : EXIT.ok, { traceId: sent.traceId, traceUrl });
 }
 
 /** The effective configuration, from the same sections the app is built from, with header values masked. */

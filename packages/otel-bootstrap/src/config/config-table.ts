@@ -18,6 +18,11 @@ export interface ConfigVariable {
   readonly min?: number;
   /** The value may hold credentials, so warnings never print it. */
   readonly secret?: boolean;
+  /**
+   * The variable's former name, still read when this one is unset, with one warning naming this one. When both are
+   * set, this one wins.
+   */
+  readonly replaces?: string;
   readonly description: string;
 }
 
@@ -266,32 +271,36 @@ export const CONFIG = {
     default: undefined,
     description:
       'Path of a JSON rules file (see docs/sampling.md): matchers on span kind, attributes and service name, a rate ' +
-      'limit per rule, and the error, latency and buffer settings. Wins over the variables it also sets. An invalid ' +
-      'file is rejected with the line at fault, and the variables are used instead.',
+      'limit per rule, and the keep settings (`keepErrors`, `keepSlowerThan`, `keepBuffer`). Wins over the variables ' +
+      'it also sets. An invalid file is rejected with the line at fault, and the variables are used instead.',
   },
-  OTEL_BOOTSTRAP_SAMPLE_ERRORS: {
+  OTEL_BOOTSTRAP_KEEP_ERRORS: {
+    replaces: 'OTEL_BOOTSTRAP_SAMPLE_ERRORS',
     type: 'boolean',
     default: 'true',
     description:
       'Keep every trace whose local part contains an error, whatever its ratio: unsampled spans are recorded in ' +
       'memory and exported only if an error shows up (ERROR status, an HTTP server 5xx, or an exception event).',
   },
-  OTEL_BOOTSTRAP_SAMPLE_SLOWER_THAN: {
+  OTEL_BOOTSTRAP_KEEP_SLOWER_THAN: {
+    replaces: 'OTEL_BOOTSTRAP_SAMPLE_SLOWER_THAN',
     type: 'duration',
     default: undefined,
     description:
       'Also keep every trace whose local root took longer than this, e.g. `2s` or `500ms`. Unset means latency ' +
       'does not keep a trace.',
   },
-  OTEL_BOOTSTRAP_TAIL_BUFFER_MAX_SPANS: {
+  OTEL_BOOTSTRAP_KEEP_BUFFER_MAX_SPANS: {
+    replaces: 'OTEL_BOOTSTRAP_TAIL_BUFFER_MAX_SPANS',
     type: 'integer',
     default: '20000',
     min: 1,
     description:
-      'Most unsampled spans held while their trace awaits a decision. Past it the oldest traces are dropped ' +
-      'undecided, counted and reported.',
+      'Most unsampled spans the keep buffer holds while their trace awaits a decision. Past it the oldest traces ' +
+      'are dropped undecided, counted and reported.',
   },
-  OTEL_BOOTSTRAP_TAIL_BUFFER_TTL: {
+  OTEL_BOOTSTRAP_KEEP_BUFFER_TTL: {
+    replaces: 'OTEL_BOOTSTRAP_TAIL_BUFFER_TTL',
     type: 'duration',
     default: '30s',
     description:

@@ -1,6 +1,6 @@
 /**
- * Reads the environment against the table: one value per row, typed from the row, and one warning per bad
- * variable. A bad value never throws: its warning names the variable, the value, what was expected and
+ * Reads the environment against the table: one value per row, typed from the row, and one warning per bad or
+ * deprecated variable. A bad value never throws: its warning names the variable, the value, what was expected and
  * the fallback, and the fallback is used.
  *
  * Kept apart from the sections (read-config.ts) so that the entry files can ask one cheap question, such as
@@ -9,7 +9,7 @@
 
 import { CONFIG, CONFIG_ROWS } from './config-table';
 import type { ConfigKey, ConfigRow, ConfigVariable } from './config-table';
-import { printable } from './config-warning';
+import { deprecation, printable } from './config-warning';
 import type { ConfigWarning } from './config-warning';
 import { describeAllowed, ParseError, parseValue, PartialList } from './parse-values';
 
@@ -65,8 +65,7 @@ export function wantsCompileCache(env: Env = process.env): boolean {
 }
 
 function readRow(row: ConfigRow, env: Env, warnings: ConfigWarning[]): unknown {
-  const name = row.key;
-  const value = env[name]?.trim();
+  const { name, value } = rawValue(row, env, warnings);
   if (value === undefined || value === '') return fallback(row);
   const parsed = parseValue(row, value);
   if (parsed instanceof ParseError) {
@@ -87,6 +86,19 @@ function readRow(row: ConfigRow, env: Env, warnings: ConfigWarning[]): unknown {
     return parsed.known;
   }
   return parsed;
+}
+
+/**
+ * The variable to read for a row, and its trimmed text: the row's own name, else the name it replaces. Setting the
+ * old name gives one warning naming the new one, whether its value is used or the new name's wins.
+ */
+function rawValue(row: ConfigRow, env: Env, warnings: ConfigWarning[]): { name: string; value: string | undefined } {
+  const own = env[row.key]?.trim();
+  const old = row.replaces === undefined ? undefined : env[row.replaces]?.trim();
+  if (row.replaces === undefined || old === undefined || old === '') return { name: row.key, value: own };
+  const ownSet = own !== undefined && own !== '';
+  warnings.push(deprecation(row.replaces, row.replaces, row.key, ownSet));
+  return ownSet ? { name: row.key, value: own } : { name: row.replaces, value: old };
 }
 
 function fallback(row: ConfigVariable): unknown {

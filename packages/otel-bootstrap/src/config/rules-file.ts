@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { getNodeValue, parseTree, printParseErrorCode } from 'jsonc-parser';
 import type { Node, ParseError } from 'jsonc-parser';
+import { deprecation } from './config-warning';
+import type { ConfigWarning } from './config-warning';
 import { parseDuration } from './parse-values';
 
 /** What a rule in the file matches. Every field is optional; all given fields must match. */
@@ -27,13 +29,21 @@ export interface RulesFile {
   readonly defaultRatio?: number;
   readonly keepErrors?: boolean;
   readonly keepSlowerThanMs?: number;
-  readonly buffer?: { readonly maxSpans?: number; readonly ttlMs?: number };
+  readonly keepBuffer?: { readonly maxSpans?: number; readonly ttlMs?: number };
 }
 
-/** Thrown-free outcome: the file, or why it was rejected (with the line at fault). */
-export type RulesFileResult = { readonly file: RulesFile } | { readonly error: string };
+/**
+ * Thrown-free outcome: the file (with a warning per deprecated setting it still honours, if any), or why it was
+ * rejected (with the line at fault).
+ */
+export type RulesFileResult =
+  { readonly file: RulesFile; readonly warnings?: readonly ConfigWarning[] } | { readonly error: string };
 
 const KINDS = ['internal', 'server', 'client', 'producer', 'consumer'];
+
+/** `keepBuffer` was called `buffer` before it was named like the other keep settings; `buffer` still works. */
+const BUFFER = 'keepBuffer';
+const OLD_BUFFER = 'buffer';
 
 /** Reads and validates a rules file. Never throws. */
 export function loadRulesFile(path: string): RulesFileResult {
@@ -46,6 +56,9 @@ export function loadRulesFile(path: string): RulesFileResult {
   return parseRulesFile(text, path);
 }
 
+type Settings = { -readonly [K in keyof RulesFile]?: RulesFile[K] };
+type Invalid = { readonly error: string; readonly node: Node };
+
 /** Validates the text of a rules file; `source` names it in messages. */
 export function parseRulesFile(text: string, source: string): RulesFileResult {
   const errors: ParseError[] = [];
@@ -55,53 +68,79 @@ export function parseRulesFile(text: string, source: string): RulesFileResult {
     const where = first ? lineOf(text, first.offset) : 1;
     return { error: `${source}:${where}: invalid JSON (${first ? printParseErrorCode(first.error) : 'empty'})` };
   }
-  const problem = (node: Node, message: string) => ({ error: `${source}:${lineOf(text, node.offset)}: ${message}` });
-  if (root.type !== 'object') return problem(root, 'expected an object at the top level');
+  const at = (node: Node) => `${source}:${lineOf(text, node.offset)}`;
+  if (root.type !== 'object') return { error: `${at(root)}: expected an object at the top level` };
 
-  const rules: FileRule[] = [];
-  const settings: { -readonly [K in keyof RulesFile]?: RulesFile[K] } = {};
+  const settings: Settings = { rules: [] };
+  const oldBuffer: { value?: Settings['keepBuffer']; node?: Node } = {};
   for (const property of root.children ?? []) {
     const [keyNode, valueNode] = property.children as [Node, Node];
     const key = keyNode.value as string;
-    const value = getNodeValue(valueNode) as unknown;
-    switch (key) {
-      case 'rules': {
-        if (valueNode.type !== 'array') return problem(valueNode, '"rules" must be an array');
-        for (const [index, ruleNode] of (valueNode.children ?? []).entries()) {
-          const rule = validateRule(ruleNode, index);
-          if ('error' in rule) return problem(rule.node, rule.error);
-          rules.push(rule.rule);
-        }
-        break;
-      }
-      case 'defaultRatio':
-        if (!isRatio(value)) return problem(valueNode, '"defaultRatio" must be a number from 0 to 1');
-        settings.defaultRatio = value;
-        break;
-      case 'keepErrors':
-        if (typeof value !== 'boolean') return problem(valueNode, '"keepErrors" must be true or false');
-        settings.keepErrors = value;
-        break;
-      case 'keepSlowerThan': {
-        const ms = typeof value === 'string' ? parseDuration(value) : undefined;
-        if (ms === undefined) return problem(valueNode, '"keepSlowerThan" must be a duration such as "2s"');
-        settings.keepSlowerThanMs = ms;
-        break;
-      }
-      case 'buffer': {
-        const buffer = validateBuffer(valueNode);
-        if ('error' in buffer) return problem(buffer.node, buffer.error);
-        settings.buffer = buffer.buffer;
-        break;
-      }
-      default:
-        return problem(keyNode, `unknown setting "${key}"`);
-    }
+    const invalid =
+      key === OLD_BUFFER
+        ? readOldBuffer(valueNode, keyNode, oldBuffer)
+        : readSetting(key, valueNode, keyNode, settings);
+    if (invalid) return { error: `${at(invalid.node)}: ${invalid.error}` };
   }
-  return { file: { ...settings, rules } };
+  if (!oldBuffer.node) return { file: settings as RulesFile };
+  // The new name wins when both are set; either way, one warning names it.
+  const warning = deprecation(
+    'OTEL_BOOTSTRAP_SAMPLING_RULES_FILE',
+    `"${OLD_BUFFER}"`,
+    `"${BUFFER}"`,
+    settings.keepBuffer !== undefined,
+    `${at(oldBuffer.node)}: `,
+  );
+  settings.keepBuffer ??= oldBuffer.value;
+  return { file: settings as RulesFile, warnings: [warning] };
 }
 
-type Invalid = { readonly error: string; readonly node: Node };
+function readOldBuffer(valueNode: Node, keyNode: Node, into: { value?: Settings['keepBuffer']; node?: Node }) {
+  const buffer = validateBuffer(valueNode, OLD_BUFFER);
+  if ('error' in buffer) return buffer;
+  into.value = buffer.buffer;
+  into.node = keyNode;
+  return undefined;
+}
+
+/** Validates one top-level setting into `settings`; returns what is wrong with it, if anything. */
+function readSetting(key: string, valueNode: Node, keyNode: Node, settings: Settings): Invalid | undefined {
+  const value = getNodeValue(valueNode) as unknown;
+  const fail = (error: string) => ({ error, node: valueNode });
+  switch (key) {
+    case 'rules': {
+      if (valueNode.type !== 'array') return fail('"rules" must be an array');
+      for (const [index, ruleNode] of (valueNode.children ?? []).entries()) {
+        const rule = validateRule(ruleNode, index);
+        if ('error' in rule) return rule;
+        settings.rules?.push(rule.rule);
+      }
+      return undefined;
+    }
+    case 'defaultRatio':
+      if (!isRatio(value)) return fail('"defaultRatio" must be a number from 0 to 1');
+      settings.defaultRatio = value;
+      return undefined;
+    case 'keepErrors':
+      if (typeof value !== 'boolean') return fail('"keepErrors" must be true or false');
+      settings.keepErrors = value;
+      return undefined;
+    case 'keepSlowerThan': {
+      const ms = typeof value === 'string' ? parseDuration(value) : undefined;
+      if (ms === undefined) return fail('"keepSlowerThan" must be a duration such as "2s"');
+      settings.keepSlowerThanMs = ms;
+      return undefined;
+    }
+    case BUFFER: {
+      const buffer = validateBuffer(valueNode, BUFFER);
+      if ('error' in buffer) return buffer;
+      settings.keepBuffer = buffer.buffer;
+      return undefined;
+    }
+    default:
+      return { error: `unknown setting "${key}"`, node: keyNode };
+  }
+}
 
 function validateRule(node: Node, index: number): { rule: FileRule } | Invalid {
   if (node.type !== 'object') return { error: `rule ${index + 1} must be an object`, node };
@@ -156,23 +195,23 @@ function validateMatch(node: Node, index: number): { match: FileRuleMatch } | In
   return { match: { ...(value as FileRuleMatch), ...(kind ? { kind } : {}) } };
 }
 
-function validateBuffer(node: Node): { buffer: NonNullable<RulesFile['buffer']> } | Invalid {
-  if (node.type !== 'object') return { error: '"buffer" must be an object', node };
+function validateBuffer(node: Node, name: string): { buffer: NonNullable<RulesFile['keepBuffer']> } | Invalid {
+  if (node.type !== 'object') return { error: `"${name}" must be an object`, node };
   const buffer: { maxSpans?: number; ttlMs?: number } = {};
   for (const property of node.children ?? []) {
     const [keyNode, valueNode] = property.children as [Node, Node];
     const value = getNodeValue(valueNode) as unknown;
     if (keyNode.value === 'maxSpans') {
       if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
-        return { error: '"buffer.maxSpans" must be a whole number of at least 1', node: valueNode };
+        return { error: `"${name}.maxSpans" must be a whole number of at least 1`, node: valueNode };
       }
       buffer.maxSpans = value;
     } else if (keyNode.value === 'ttl') {
       const ms = typeof value === 'string' ? parseDuration(value) : undefined;
-      if (ms === undefined) return { error: '"buffer.ttl" must be a duration such as "30s"', node: valueNode };
+      if (ms === undefined) return { error: `"${name}.ttl" must be a duration such as "30s"`, node: valueNode };
       buffer.ttlMs = ms;
     } else {
-      return { error: `unknown buffer setting "${String(keyNode.value)}"`, node: keyNode };
+      return { error: `unknown ${name} setting "${String(keyNode.value)}"`, node: keyNode };
     }
   }
   return { buffer };

@@ -70,16 +70,16 @@ export function samplingSection(values: ConfigValues, warnings: ConfigWarning[])
 
 /** Each setting from the rules file when it has it, else from its variable. */
 function keepSection(values: ConfigValues, file: RulesFile | undefined): KeepConfig | undefined {
-  const errors = file?.keepErrors ?? values.OTEL_BOOTSTRAP_SAMPLE_ERRORS;
-  const slowerThanMs = file?.keepSlowerThanMs ?? values.OTEL_BOOTSTRAP_SAMPLE_SLOWER_THAN;
+  const errors = file?.keepErrors ?? values.OTEL_BOOTSTRAP_KEEP_ERRORS;
+  const slowerThanMs = file?.keepSlowerThanMs ?? values.OTEL_BOOTSTRAP_KEEP_SLOWER_THAN;
   // always_off records nothing, so nothing could be kept.
   if (values.OTEL_TRACES_SAMPLER.endsWith('always_off') || (!errors && slowerThanMs === undefined)) return undefined;
   return {
     errors,
     slowerThanMs,
     buffer: {
-      maxSpans: file?.buffer?.maxSpans ?? values.OTEL_BOOTSTRAP_TAIL_BUFFER_MAX_SPANS,
-      ttlMs: file?.buffer?.ttlMs ?? values.OTEL_BOOTSTRAP_TAIL_BUFFER_TTL,
+      maxSpans: file?.keepBuffer?.maxSpans ?? values.OTEL_BOOTSTRAP_KEEP_BUFFER_MAX_SPANS,
+      ttlMs: file?.keepBuffer?.ttlMs ?? values.OTEL_BOOTSTRAP_KEEP_BUFFER_TTL,
     },
   };
 }
@@ -94,10 +94,11 @@ function readRulesFile(path: string | undefined, warnings: ConfigWarning[]): Rul
       key: RULES_FILE,
       message:
         `${RULES_FILE} is invalid: ${result.error}; using OTEL_BOOTSTRAP_SAMPLING_RULES and the ` +
-        'OTEL_BOOTSTRAP_SAMPLE_* variables instead.',
+        'OTEL_BOOTSTRAP_KEEP_* variables instead.',
     });
     return { path, error: result.error };
   }
+  warnings.push(...(result.warnings ?? []));
   return { path, file: result.file };
 }
 

@@ -8,7 +8,7 @@ import type { RedactionRules } from './redaction-rules';
  * exception messages and the status message. A redacted value becomes `[REDACTED]`.
  *
  * It works in `onEnding`, while the span can still be changed, so no copy is made and every processor after it
- * (the error-aware buffer, the batch processor, the exporter) only ever holds the scrubbed span.
+ * (the keep buffer, the batch processor, the exporter) only ever holds the scrubbed span.
  */
 export class RedactingSpanProcessor implements SpanProcessor {
   constructor(

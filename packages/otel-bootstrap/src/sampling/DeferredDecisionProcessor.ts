@@ -34,7 +34,7 @@ interface Piece {
 }
 
 /**
- * The deferred half of error- and latency-aware sampling. Spans the head sampler did not sample but recorded
+ * The deferred half of sampling: keeping errors and slow traces. Spans the head sampler did not sample but recorded
  * (upstream's createAlwaysRecordSampler, see create-sampling.ts) wait here, grouped by trace. When every local span
  * of a trace has ended (not when the root ends: children that end later would otherwise leak from dropped traces,
  * logfire-js#229), the trace is kept if any span is an error or the local root was slow, and its spans go on to the
@@ -174,8 +174,8 @@ export class DeferredDecisionProcessor implements SpanProcessor {
     if (evicted > 0) {
       this.counters.evictedTraces += evicted;
       diag.warn(
-        `error-aware sampling buffer is full (${this.options.buffer.maxSpans} spans): dropped ${evicted} undecided ` +
-          `traces, ${this.counters.evictedTraces} in all; raise OTEL_BOOTSTRAP_TAIL_BUFFER_MAX_SPANS or lower traffic`,
+        `the keep buffer is full (${this.options.buffer.maxSpans} spans): dropped ${evicted} undecided traces, ` +
+          `${this.counters.evictedTraces} in all; raise OTEL_BOOTSTRAP_KEEP_BUFFER_MAX_SPANS or lower traffic`,
       );
     }
   }

@@ -70,7 +70,7 @@ describe('sampling, end to end', () => {
       ...ratio,
       OTEL_TRACES_SAMPLER_ARG: '0.1',
       OTEL_BOOTSTRAP_SAMPLING_RULES: 'GET /health*=0; /api/payments/**=1; POST /api/orders=0.5',
-      OTEL_BOOTSTRAP_SAMPLE_ERRORS: 'false',
+      OTEL_BOOTSTRAP_KEEP_ERRORS: 'false',
     });
     const plan: [string, string, number][] = [
       ['GET', '/health', 200],
@@ -102,11 +102,11 @@ describe('sampling, end to end', () => {
   it('makes two services agree on the decision for every trace', async () => {
     // B is not parent-based: it decides on its own, and must reach the same answer from the trace id alone.
     const b = await service(
-      { OTEL_TRACES_SAMPLER: 'traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.5', OTEL_BOOTSTRAP_SAMPLE_ERRORS: 'false' },
+      { OTEL_TRACES_SAMPLER: 'traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.5', OTEL_BOOTSTRAP_KEEP_ERRORS: 'false' },
       'svc-b',
     );
     const a = await service(
-      { ...ratio, OTEL_TRACES_SAMPLER_ARG: '0.5', OTEL_BOOTSTRAP_SAMPLE_ERRORS: 'false', DOWNSTREAM_URL: b.url },
+      { ...ratio, OTEL_TRACES_SAMPLER_ARG: '0.5', OTEL_BOOTSTRAP_KEEP_ERRORS: 'false', DOWNSTREAM_URL: b.url },
       'svc-a',
     );
     for (let i = 0; i < 200; i++) await get(`${a.url}/call?path=/ok`);
@@ -152,11 +152,11 @@ describe('sampling, end to end', () => {
     expect(bServer?.parentSpanId).toBe(aClient?.spanId);
   });
 
-  it('keeps traces slower than OTEL_BOOTSTRAP_SAMPLE_SLOWER_THAN', async () => {
+  it('keeps traces slower than OTEL_BOOTSTRAP_KEEP_SLOWER_THAN', async () => {
     const { url, fixture: svc } = await service({
       ...ratio,
       OTEL_TRACES_SAMPLER_ARG: '0',
-      OTEL_BOOTSTRAP_SAMPLE_SLOWER_THAN: '200ms',
+      OTEL_BOOTSTRAP_KEEP_SLOWER_THAN: '200ms',
     });
     await get(`${url}/slow?ms=10`);
     await get(`${url}/slow?ms=300`);
@@ -174,7 +174,7 @@ describe('sampling, end to end', () => {
       env: {
         ...ratio,
         OTEL_TRACES_SAMPLER_ARG: '0',
-        OTEL_BOOTSTRAP_TAIL_BUFFER_MAX_SPANS: '1000',
+        OTEL_BOOTSTRAP_KEEP_BUFFER_MAX_SPANS: '1000',
         OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
         TRACES: '20000',
       },
@@ -184,7 +184,7 @@ describe('sampling, end to end', () => {
     expect(stats.maxBuffered).toBeLessThanOrEqual(1000);
     expect(stats.pendingTraces).toBeLessThanOrEqual(334);
     expect(stats.evictedTraces).toBeGreaterThanOrEqual(20000 - 334);
-    expect(exit.stderr.match(/error-aware sampling buffer is full/g)).toHaveLength(1);
+    expect(exit.stderr.match(/the keep buffer is full/g)).toHaveLength(1);
     expect(receiver.spans).toEqual([]);
   });
 });
@@ -226,7 +226,7 @@ describe('jaeger_remote sampling against a server answering in Jaeger format', (
         OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
         OTEL_TRACES_SAMPLER: 'parentbased_jaeger_remote',
         OTEL_TRACES_SAMPLER_ARG: `endpoint=http://127.0.0.1:${port}/sampling,pollingIntervalMs=600000,initialSamplingRate=0`,
-        OTEL_BOOTSTRAP_SAMPLE_ERRORS: 'false',
+        OTEL_BOOTSTRAP_KEEP_ERRORS: 'false',
       },
     });
     try {

@@ -31,6 +31,7 @@ describe('docs/configuration.md', () => {
     expect(section).toContain(`- Type: ${row.type}\n`);
     expect(section).toContain(`- Default: ${documentedDefault(row)}\n`);
     if (row.allowed) expect(section).toContain(`- Allowed: ${row.allowed.map((a) => `\`${a}\``).join(', ')}\n`);
+    if (row.replaces) expect(section).toContain(`- Replaces: \`${row.replaces}\` (deprecated)\n`);
     expect(section.replace(/\s+/g, ' ')).toContain(row.description.replace(/\s+/g, ' '));
   });
 });

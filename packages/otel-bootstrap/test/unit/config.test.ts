@@ -258,7 +258,7 @@ describe('readConfig', () => {
     ['500ms', 500],
     ['1.5m', 90000],
     ['250', 250],
-  ])('reads OTEL_BOOTSTRAP_SAMPLE_SLOWER_THAN=%s as %d ms', (value, ms) => {
-    expect(readConfig({ OTEL_BOOTSTRAP_SAMPLE_SLOWER_THAN: value }).config.sampling.keep?.slowerThanMs).toBe(ms);
+  ])('reads OTEL_BOOTSTRAP_KEEP_SLOWER_THAN=%s as %d ms', (value, ms) => {
+    expect(readConfig({ OTEL_BOOTSTRAP_KEEP_SLOWER_THAN: value }).config.sampling.keep?.slowerThanMs).toBe(ms);
   });
 });

@@ -145,8 +145,8 @@ describe('DeferredDecisionProcessor', () => {
     expect(processor.stats()).toMatchObject({ droppedTraces: 1, keptTraces: 1, pendingTraces: 0 });
   });
 
-  it('keeps a trace whose local root was slower than OTEL_BOOTSTRAP_SAMPLE_SLOWER_THAN', async () => {
-    const { tracer, exportedSpans } = setUp({ OTEL_BOOTSTRAP_SAMPLE_SLOWER_THAN: '2s' });
+  it('keeps a trace whose local root was slower than OTEL_BOOTSTRAP_KEEP_SLOWER_THAN', async () => {
+    const { tracer, exportedSpans } = setUp({ OTEL_BOOTSTRAP_KEEP_SLOWER_THAN: '2s' });
     const fast = tracer.startSpan('fast', { kind: SpanKind.SERVER, startTime: [1000, 0] });
     fast.end([1001, 0]);
     const slow = tracer.startSpan('slow', { kind: SpanKind.SERVER, startTime: [1000, 0] });

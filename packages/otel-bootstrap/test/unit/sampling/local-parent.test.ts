@@ -34,7 +34,7 @@ const TEN = { OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPL
 describe('a local parent decides for its child exactly as the composite sampler would', () => {
   it.each([
     ['always on', {}],
-    ['10%', { ...TEN, OTEL_BOOTSTRAP_SAMPLE_ERRORS: 'false' }],
+    ['10%', { ...TEN, OTEL_BOOTSTRAP_KEEP_ERRORS: 'false' }],
     ['10% with error keeping', TEN],
     ['rules', { ...TEN, OTEL_BOOTSTRAP_SAMPLING_RULES: 'GET /api/payments*=1,GET /health=0,/api/*=0.5' }],
     ['not parent-based, 10%', { OTEL_TRACES_SAMPLER: 'traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.1' }],

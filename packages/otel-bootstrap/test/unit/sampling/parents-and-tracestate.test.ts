@@ -14,7 +14,7 @@ function decide(env: Record<string, string>, traceId: string, context = ROOT_CON
 }
 
 describe('parent-based decisions', () => {
-  const off = { ...tenPercent, OTEL_BOOTSTRAP_SAMPLE_ERRORS: 'false' };
+  const off = { ...tenPercent, OTEL_BOOTSTRAP_KEEP_ERRORS: 'false' };
 
   it.each([
     ['remote', 'sampled', true, true, SamplingDecision.RECORD_AND_SAMPLED],
@@ -57,7 +57,7 @@ describe('thresholds in tracestate', () => {
   });
 
   it('writes no threshold on a trace it does not sample', () => {
-    const result = decide({ ...tenPercent, OTEL_BOOTSTRAP_SAMPLE_ERRORS: 'false' }, UNLUCKY);
+    const result = decide({ ...tenPercent, OTEL_BOOTSTRAP_KEEP_ERRORS: 'false' }, UNLUCKY);
     expect(result.traceState?.get('ot')).toBeUndefined();
   });
 
@@ -79,7 +79,7 @@ describe('thresholds in tracestate', () => {
     'ignores a malformed threshold (%s) and follows the sampled flag',
     (traceState) => {
       const sampled = parentContext({ sampled: true, remote: true, traceId: UNLUCKY, traceState });
-      const result = decide({ ...tenPercent, OTEL_BOOTSTRAP_SAMPLE_ERRORS: 'false' }, UNLUCKY, sampled);
+      const result = decide({ ...tenPercent, OTEL_BOOTSTRAP_KEEP_ERRORS: 'false' }, UNLUCKY, sampled);
       expect(result.decision).toBe(SamplingDecision.RECORD_AND_SAMPLED);
     },
   );

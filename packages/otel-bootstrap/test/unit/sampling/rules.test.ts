@@ -54,7 +54,7 @@ describe('the rules file', () => {
   "defaultRatio": 0.1,
   "keepErrors": true,
   "keepSlowerThan": "2s",
-  "buffer": { "maxSpans": 5000, "ttl": "10s" }
+  "keepBuffer": { "maxSpans": 5000, "ttl": "10s" }
 }`;
 
   it('reads every setting', () => {
@@ -67,7 +67,7 @@ describe('the rules file', () => {
         defaultRatio: 0.1,
         keepErrors: true,
         keepSlowerThanMs: 2000,
-        buffer: { maxSpans: 5000, ttlMs: 10000 },
+        keepBuffer: { maxSpans: 5000, ttlMs: 10000 },
       },
     });
   });
@@ -78,7 +78,7 @@ describe('the rules file', () => {
     [good.replace('"keepSlowerThan": "2s"', '"keepSlowerThan": "soon"'), 'rules.json:8: "keepSlowerThan" must be'],
     [good.replace('"defaultRatio"', '"defaultRate"'), 'rules.json:6: unknown setting "defaultRate"'],
     [good.replace('"ratio": 1,', '"ratio": 1'), 'rules.json:3: invalid JSON'],
-    [good.replace('"maxSpans": 5000', '"maxSpans": -1'), 'rules.json:9: "buffer.maxSpans" must be'],
+    [good.replace('"maxSpans": 5000', '"maxSpans": -1'), 'rules.json:9: "keepBuffer.maxSpans" must be'],
   ])('rejects a bad file with the line at fault (%#)', (text, message) => {
     const result = parseRulesFile(text, 'rules.json');
     expect('error' in result && result.error).toEqual(expect.stringContaining(message));

@@ -58,14 +58,14 @@ const TEN = { OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPL
 
 describe('an unsampled local parent gets the same child with or without the SDK', () => {
   it.each([
-    ['always on', { OTEL_BOOTSTRAP_SAMPLE_ERRORS: 'false' }],
+    ['always on', { OTEL_BOOTSTRAP_KEEP_ERRORS: 'false' }],
     ['always off', { OTEL_TRACES_SAMPLER: 'always_off' }],
-    ['10%', { ...TEN, OTEL_BOOTSTRAP_SAMPLE_ERRORS: 'false' }],
+    ['10%', { ...TEN, OTEL_BOOTSTRAP_KEEP_ERRORS: 'false' }],
     [
       'rules',
       {
         ...TEN,
-        OTEL_BOOTSTRAP_SAMPLE_ERRORS: 'false',
+        OTEL_BOOTSTRAP_KEEP_ERRORS: 'false',
         OTEL_BOOTSTRAP_SAMPLING_RULES: 'GET /api/payments*=1,GET /health=0,/api/*=0.5',
       },
     ],
