@@ -21,7 +21,7 @@ const CONFIGS = {
   'ours-10': {
     label: 'ours, 10% ratio',
     nodeArgs: OURS,
-    env: { ...TEN_PERCENT, OTEL_BOOTSTRAP_SAMPLE_ERRORS: 'false' },
+    env: { ...TEN_PERCENT, OTEL_BOOTSTRAP_KEEP_ERRORS: 'false' },
     traced: true,
   },
   'ours-10-errors': { label: 'ours, 10% + errors kept', nodeArgs: OURS, env: TEN_PERCENT, traced: true },
@@ -94,7 +94,7 @@ const EXPERIMENTS = {
     nodeArgs: OURS,
     env: {
       OTEL_BOOTSTRAP_REDACT: 'false',
-      OTEL_BOOTSTRAP_SAMPLE_ERRORS: 'false',
+      OTEL_BOOTSTRAP_KEEP_ERRORS: 'false',
       OTEL_BOOTSTRAP_TRACERESPONSE: 'false',
     },
     traced: true,
@@ -108,7 +108,7 @@ const EXPERIMENTS = {
   'x-ours-no-deferral': {
     label: 'ours, 100%, no error keeping',
     nodeArgs: OURS,
-    env: { OTEL_BOOTSTRAP_SAMPLE_ERRORS: 'false' },
+    env: { OTEL_BOOTSTRAP_KEEP_ERRORS: 'false' },
     traced: true,
   },
   'x-ours-no-traceresponse': {

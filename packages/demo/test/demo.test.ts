@@ -137,7 +137,7 @@ describeWithServices(['postgres', 'redis', 'rabbitmq'])('npm run demo', () => {
           .sort(),
       ).toEqual(['invalid_credentials', 'success']);
       // A 401 is the caller's mistake: no server span is an error. The gateway's CLIENT span is, as the HTTP
-      // semantic conventions say for a 4xx answer to a client, so error-aware sampling keeps such traces.
+      // semantic conventions say for a 4xx answer to a client, so error keeping keeps such traces.
       const errors = receiver.spans.filter((s) => s.status.code === 'ERROR');
       expect(errors.map((s) => [s.service, s.kind, s.attributes['http.response.status_code']])).toEqual([
         ['api-gateway', 'CLIENT', 401],

@@ -94,7 +94,7 @@ describe('otel-bootstrap doctor, in the app’s situation', () => {
       OTEL_NODE_ENABLED_INSTRUMENTATIONS: 'http',
       OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
       OTEL_TRACES_SAMPLER_ARG: '0.5',
-      OTEL_BOOTSTRAP_SAMPLE_ERRORS: 'true',
+      OTEL_BOOTSTRAP_KEEP_ERRORS: 'true',
       OTEL_BOOTSTRAP_SAMPLING_RULES_FILE: rules,
     });
     expect(report.configuration).toMatchObject({
