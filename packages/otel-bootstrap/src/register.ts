@@ -15,7 +15,8 @@ if (isMainThread && !isSdkDisabled()) {
   if (unsupported) reportStartFailure(unsupported);
   else {
     try {
-      // Requiring the SDK is most of startup; the compile cache cuts later starts (bench/findings.md).
+      // Requiring the SDK is most of startup; the compile cache cuts later starts
+      // (bench/findings.md, "Startup without sdk-node").
       if (wantsCompileCache()) enableCompileCache();
       (require('./start') as typeof import('./start')).start();
     } catch (error) {

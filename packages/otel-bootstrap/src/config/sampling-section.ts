@@ -86,7 +86,8 @@ function keepSection(values: ConfigValues, file: RulesFile | undefined): KeepCon
 
 function readRulesFile(path: string | undefined, warnings: ConfigWarning[]): RulesFileOutcome | undefined {
   if (!path) return undefined;
-  // Loaded only when a rules file is set: its JSONC parser is 6 modules most apps never need at startup.
+  // Loaded only when a rules file is set: most apps have none, and its JSONC parser would only add to their startup
+  // (bench/findings.md, "Startup, modules").
   const { loadRulesFile } = require('./rules-file') as typeof import('./rules-file');
   const result = loadRulesFile(path);
   if ('error' in result) {

@@ -4,8 +4,9 @@ import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
 
 /**
  * Builds the real exporter on its first export, off the app's startup path. The OTLP protobuf exporter brings its
- * transport, encoder and (through otlp-transformer's index) the metrics SDK: 110 of the 383 modules the bootstrap
- * loaded at startup, measured here.
+ * transport, encoder and (through otlp-transformer's index) the metrics SDK: a large share of the modules the
+ * bootstrap used to load at startup, none of them needed before the first export
+ * (bench/findings.md, "Startup without sdk-node").
  */
 export class LazyExporter implements SpanExporter {
   private exporter: SpanExporter | undefined;

@@ -34,9 +34,9 @@ export function createOtlpExporter(config: ExportConfig): SpanExporter {
     headers: { ...config.headers },
     timeoutMillis: config.timeoutMs,
     // Upstream allows 30 exports in flight. With the collector down each one retries for up to the export timeout,
-    // holding its batch: measured here, heap in use grew from 19 to 35 MB in 50 s at 16k req/s, with about 15
-    // batches of 512 spans held at once. Two in flight keep a collector outage from growing memory; a batch that
-    // finds both busy is dropped (and counted) like any other overflow.
+    // holding its batch, so an outage piles batches up in the heap (bench/findings.md, "Collector outage"). Two in
+    // flight keep a collector outage from growing memory; a batch that finds both busy is dropped (and counted) like
+    // any other overflow.
     concurrencyLimit: 2,
   };
   if (config.protocol === 'http/json') {

@@ -109,8 +109,8 @@ export const LOADED_ON_IMPORT_OF: Readonly<Partial<Record<InstrumentationName, r
  * Creates the enabled instrumentations. One that fails to load is reported and skipped, so the others still work.
  *
  * Every package is loaded before any instrumentation is created: the first one created installs
- * require-in-the-middle's hook, and each require after it is resolved twice. Loading them first took the CPU time of
- * `node -r @org/otel-bootstrap -e 0` from 261 to 247 ms (plain node: 71 ms; medians of 20 interleaved runs).
+ * require-in-the-middle's hook, and each require after it is resolved twice. Loading them first keeps our own
+ * requires out of that hook, which saves startup CPU (bench/findings.md, "Loading instrumentations").
  */
 export function createInstrumentations(
   names: readonly InstrumentationName[],

@@ -44,8 +44,9 @@ interface Piece {
  *
  * Each span points to its piece through a WeakMap, so a decision lives exactly as long as spans that could
  * still start children under it. It used to be remembered by trace id in a Map of 50,000, trimmed by deleting its
- * first key: V8 walks the holes deletions leave at a Map's front, 19.6 us a call at that size (Node 24), which cost
- * W1 with error keeping on 6-15 us of app CPU a request; a two-generation Map still cost about 5.
+ * first key: V8 walks the holes deletions leave at a Map's front, which made keeping errors at a low ratio cost
+ * more than recording and exporting everything, and a two-generation Map only lessened that (bench/findings.md,
+ * "Error keeping's decision memory").
  *
  * Memory is bounded: at most `buffer.maxSpans` ended spans wait, oldest traces are dropped first when it is full,
  * and a trace whose spans never all end is decided after `buffer.ttlMs` with what it has.

@@ -6,9 +6,9 @@ import type { Sampler, SamplingResult } from '@opentelemetry/sdk-trace';
 /**
  * A child of a span from this process takes its parent's decision and tracestate as they are. The composite sampler
  * reaches the same result (test/unit/sampling/local-parent.test.ts compares the two on thousands of traces), but
- * parses the parent's `ot=th:` value for every span: 1.2 µs a child span measured here (with the upstream package
- * we used then; composable/, written from the spec since, takes the same time in a micro-benchmark),
- * and about 12% of the CPU of an in-process span pipeline together with serializing that tracestate again at export.
+ * parses the parent's `ot=th:` value for every span and serializes that tracestate again at export, which stood out
+ * in a profile of the in-process span pipeline; composable/, written from the spec since, is no faster at it
+ * (bench/findings.md, "Where the rest goes at 100%").
  * Only for the `parentbased_*` samplers; remote parents (and so X-Trace-ID roots) still go to the full sampler.
  */
 export class LocalParentSampler implements Sampler {

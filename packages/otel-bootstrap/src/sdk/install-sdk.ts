@@ -28,9 +28,9 @@ export interface InstalledSdk {
 
 /**
  * Installs the context manager, propagator, tracer provider and instrumentations as globals: what
- * `@opentelemetry/sdk-node`'s start does for traces, without it. Requiring sdk-node took 220 ms here against 90 ms
- * for the four packages used below (Node 24, compile cache off, 3 runs each), because it also loads the gRPC,
- * metrics and logs packages we never use.
+ * `@opentelemetry/sdk-node`'s start does for traces, without it. Requiring sdk-node costs far more startup than the
+ * four packages used below, because it also loads the gRPC, metrics and logs packages we never use
+ * (bench/findings.md, "Startup without sdk-node").
  */
 export function installSdk(options: SdkOptions): InstalledSdk {
   const { registerInstrumentations } =

@@ -8,14 +8,13 @@ import type { InstrumentationConfig } from '@opentelemetry/instrumentation';
 import { setTraceResponse } from './traceresponse';
 import { requestAttributes } from './server-attributes';
 
-// Why not upstream's server side: with the sampler off, so that no span is recorded, @opentelemetry/instrumentation-http
-// added about 41 µs of CPU to each W1 request (163 against 122 µs, medians of 8 interleaved rounds) and a prototype
-// of this one about 22 µs; the finished code, in 6 more rounds, cost 1.92x the untraced app's CPU per request
-// against upstream's 2.26x (3.53x against 4.50x at 100%). See bench/findings.md. It keeps the span shape
-// (test/e2e/http-server-parity.test.ts compares the two) and allocates no closure per request: the spans and the
-// context ride on the request and response under symbols, and one shared emit wrapper runs every event of both in
-// the request's context, where upstream patches six methods of each, wraps every listener (context.bind) and
-// tracks open spans in a WeakSet. Client spans stay upstream's.
+// Why not upstream's server side: even with the sampler off, so that no span is recorded,
+// @opentelemetry/instrumentation-http adds a large part of the untraced app's CPU to each W1 request; this one adds
+// less, with the sampler off and at 100% alike (bench/findings.md, "Our HTTP server instrumentation"). It keeps the
+// span shape (test/e2e/http-server-parity.test.ts compares the two) and allocates no closure per request: the spans and
+// the context ride on the request and response under symbols, and one shared emit wrapper runs every event of both in
+// the request's context, where upstream patches six methods of each, wraps every listener (context.bind) and tracks
+// open spans in a WeakSet. Client spans stay upstream's.
 
 /** Options for {@link HttpServerInstrumentation}. */
 export interface HttpServerInstrumentationConfig extends InstrumentationConfig {

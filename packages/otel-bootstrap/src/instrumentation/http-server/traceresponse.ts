@@ -5,8 +5,8 @@ import type { Span } from '@opentelemetry/api';
 /**
  * The response of each request in flight, kept on the request itself so the request hook can reach it before the
  * app's handler runs. A plain symbol property rather than a WeakMap: with thousands of short-lived requests a
- * second, the WeakMap's ephemerons made GC pauses longer; measured on W1 at 100%, p99 18.5 ms against 11.6 ms
- * with the header off.
+ * second, the WeakMap's ephemerons made GC pauses longer, which showed in W1's throughput and p99 latency with the
+ * header on (bench/findings.md, "traceresponse and GC").
  */
 const RESPONSE = Symbol('otel-bootstrap response');
 type RequestWithResponse = IncomingMessage & { [RESPONSE]?: ServerResponse };

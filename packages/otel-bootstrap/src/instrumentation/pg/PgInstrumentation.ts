@@ -17,12 +17,11 @@ import {
 } from './pg-attributes';
 import type { ConnectionParameters, PoolOptions, QueryConfig } from './pg-attributes';
 
-// Why not upstream's: pool.query() against the real PostgreSQL, 20 at a time, app CPU per query (medians of 6
-// interleaved rounds): no instrumentation 54 µs; @opentelemetry/instrumentation-pg 88 µs with the sampler off and
-// 120 µs at 100%; this one 77 and 99 µs. Upstream builds metric attributes, reads the clock and parses the pool's
-// connection string on every call, even when no span is recorded and no meter exists. This one makes the same
-// spans under its own scope (test/e2e/pg-parity.test.ts compares the two) and skips what we never export or
-// configure: metrics (and the four listeners upstream adds to every pool for them), hooks, sqlcommenter,
+// Why not upstream's: @opentelemetry/instrumentation-pg builds metric attributes, reads the clock and parses the pool's
+// connection string on every call, even when no span is recorded and no meter exists, so it costs the app more CPU per
+// query than this one, with the sampler off and at 100% alike (bench/findings.md, "Our pg instrumentation"). This one
+// makes the same spans under its own scope (test/e2e/pg-parity.test.ts compares the two) and skips what we never export
+// or configure: metrics (and the four listeners upstream adds to every pool for them), hooks, sqlcommenter,
 // requireParentSpan, enhancedDatabaseReporting. The SQL text is scrubbed of literals only when the span is recorded.
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- patched methods keep whatever `this` pg gives them
