@@ -1,6 +1,7 @@
 import type { AttributeValue, Attributes } from '@opentelemetry/api';
 import { valueGlobToRegExp } from '../config/path-glob';
 import type { RedactionConfig } from '../config/read-config';
+import { scrubErrorText } from './error-text';
 import { scrubSqlLiterals } from './sql-literals';
 
 export const REDACTED = '[REDACTED]';
@@ -38,6 +39,8 @@ const DEFAULT_QUERY_KEYS = [
 ];
 const URL_ATTRIBUTES = ['url.full', 'url.query', 'url.original', 'http.url', 'http.target'];
 const SQL_ATTRIBUTES = ['db.query.text', 'db.statement'];
+/** Attributes that carry an error's text (on the exception event, or on a span that records errors its own way). */
+const ERROR_TEXT_ATTRIBUTES = ['exception.message', 'exception.stacktrace', 'exception.type', 'error.message'];
 /** Systems whose statements are already scrubbed at the source (our pg instrumentation, or pg's request hook under upstream's; our Redis serializer). */
 const SCRUBBED_AT_SOURCE = new Set(['postgresql', 'redis']);
 
@@ -74,18 +77,23 @@ export class RedactionRules {
         if (URL_ATTRIBUTES.includes(key)) replacement = this.redactUrl(value);
         else if (SQL_ATTRIBUTES.includes(key) && sqlSystem && !SCRUBBED_AT_SOURCE.has(sqlSystem)) {
           replacement = scrubSqlLiterals(value);
-        } else if (key === 'exception.message' || key === 'exception.stacktrace') replacement = this.redactText(value);
+        } else if (ERROR_TEXT_ATTRIBUTES.includes(key)) replacement = this.redactText(value);
       }
       if (replacement !== undefined && replacement !== value) (changes ??= {})[key] = replacement;
     }
     return changes;
   }
 
-  /** Secrets inside free text (exception and status messages): query values, bearer tokens, URL passwords. */
+  /**
+   * Secrets inside an error's text (exception and status messages, stack traces): query values, bearer tokens, URL
+   * passwords, and the values the message quotes or PostgreSQL's key and row details hold (see error-text.ts).
+   */
   redactText(text: string): string {
-    return this.redactUrl(text)
-      .replace(/\b(Bearer|Basic|Token)\s+[A-Za-z0-9._~+/=-]{6,}/g, `$1 ${REDACTED}`)
-      .replace(/\bKey \(([^)]*)\)=\(([^)]*)\)/g, `Key ($1)=(${REDACTED})`);
+    const credentials = this.redactUrl(text).replace(
+      /\b(Bearer|Basic|Token)\s+[A-Za-z0-9._~+/=-]{6,}/g,
+      `$1 ${REDACTED}`,
+    );
+    return scrubErrorText(credentials, REDACTED);
   }
 
   private redactUrl(text: string): string {
