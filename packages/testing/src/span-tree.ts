@@ -39,6 +39,11 @@ export function buildTrees(spans: readonly ReceivedSpan[], hide: HideSpan = () =
   return roots.sort(byStart);
 }
 
+/** Every span below a node, depth first. */
+export function descendants(node: SpanNode): ReceivedSpan[] {
+  return node.children.flatMap((child) => [child.span, ...descendants(child)]);
+}
+
 /** Renders trees as indented text, one span a line: `service: name [KIND]`, with `!` on errors. */
 export function renderTrees(roots: readonly SpanNode[]): string {
   const lines: string[] = [];
