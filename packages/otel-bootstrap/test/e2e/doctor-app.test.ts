@@ -1,38 +1,21 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { OtlpReceiver, runFixture } from '@org/otel-testing';
+import { useReceiver } from '@org/otel-testing';
+import { runDoctor } from '../helpers/doctor';
 import { oldNode } from '../helpers/old-node';
 
 // doctor checks what the app would get, in the app's folder: the Node it runs on, whether each instrumentation
 // patches the libraries the app has installed, and the sampling after the rules file.
-const CLI = join(__dirname, '..', '..', 'dist', 'cli', 'main.js');
-
-interface Report {
-  exitCode: number;
-  configuration: Record<string, string>;
-  warnings: string[];
-  steps: { name: string; ok: boolean; detail: string; hint?: string }[];
-}
 
 describe('otel-bootstrap doctor, in the app’s situation', () => {
-  const receiver = new OtlpReceiver();
+  const receiver = useReceiver();
   let app: string;
 
-  async function doctor(env: Record<string, string>, node?: string) {
-    const exit = await runFixture({
-      script: CLI,
-      mode: 'none',
-      args: ['doctor', '--json', '--skip-jaeger'],
-      env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, ...env },
-      cwd: app,
-      node,
-    });
-    return { code: exit.code, report: JSON.parse(exit.stdout) as Report };
-  }
+  const doctor = (env: Record<string, string>, node?: string) =>
+    runDoctor(['--skip-jaeger'], { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, ...env }, { cwd: app, node });
 
-  beforeAll(async () => {
-    await receiver.start();
+  beforeAll(() => {
     app = mkdtempSync(join(tmpdir(), 'otb-doctor-app-'));
     // an app with express 3, which the express instrumentation does not support (>=4 <6)
     mkdirSync(join(app, 'node_modules', 'express'), { recursive: true });
@@ -40,10 +23,7 @@ describe('otel-bootstrap doctor, in the app’s situation', () => {
     writeFileSync(join(app, 'node_modules', 'express', 'index.js'), 'module.exports = function express() {};');
     writeFileSync(join(app, 'package.json'), '{"name":"doctor-app","private":true}');
   });
-  afterAll(async () => {
-    await receiver.stop();
-    rmSync(app, { recursive: true, force: true });
-  });
+  afterAll(() => rmSync(app, { recursive: true, force: true }));
 
   it('reports an instrumentation that patched nothing in a library the app has: exit 8', async () => {
     const { code, report } = await doctor({});

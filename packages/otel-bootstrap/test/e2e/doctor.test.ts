@@ -1,43 +1,18 @@
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
-import { OtlpReceiver, runFixture } from '@org/otel-testing';
+import { useReceiver, withReceiver } from '@org/otel-testing';
+import { runCli, runDoctor } from '../helpers/doctor';
+import { closeServer, listen } from '../helpers/http';
 
-const CLI = join(__dirname, '..', '..', 'dist', 'cli', 'main.js');
-
-interface Report {
-  exitCode: number;
-  configuration: Record<string, string>;
-  warnings: string[];
-  steps: { name: string; ok: boolean; detail: string; hint?: string }[];
-  traceId?: string;
-  traceUrl?: string;
-}
-
-async function doctor(env: Record<string, string>, args: string[] = []) {
-  const exit = await runFixture({
-    script: CLI,
-    mode: 'none',
-    args: ['doctor', '--json', '--wait', '600', ...args],
-    env,
-  });
-  return { code: exit.code, report: JSON.parse(exit.stdout) as Report, stdout: exit.stdout };
-}
-
-async function listen(server: Server): Promise<string> {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
+/** doctor with exactly `env`: each test says where the endpoint is, or that there is none. */
+const doctor = (env: Record<string, string>) => runDoctor(['--wait', '600'], env);
 
 describe('otel-bootstrap doctor', () => {
-  let receiver: OtlpReceiver;
+  const receiver = useReceiver({ scope: 'test' });
   let jaeger: Server;
   let jaegerUrl: string;
 
   beforeEach(async () => {
-    receiver = new OtlpReceiver();
-    await receiver.start();
     // Answers like Jaeger's v3 query API: 200 for a trace the receiver has, 404 otherwise.
     jaeger = createServer((req, res) => {
       const id = /^\/api\/v3\/traces\/([0-9a-f]{32})$/.exec(req.url ?? '')?.[1];
@@ -46,11 +21,7 @@ describe('otel-bootstrap doctor', () => {
     });
     jaegerUrl = await listen(jaeger);
   });
-  afterEach(async () => {
-    await receiver.stop();
-    jaeger.closeAllConnections();
-    await new Promise((resolve) => jaeger.close(resolve));
-  });
+  afterEach(() => closeServer(jaeger));
 
   it('finds its test span in Jaeger and prints the UI link: exit 0', async () => {
     const { code, report } = await doctor({
@@ -134,8 +105,7 @@ describe('otel-bootstrap doctor', () => {
       ]);
       expect(code).toBe(4);
     } finally {
-      picky.closeAllConnections();
-      await new Promise((resolve) => picky.close(resolve));
+      await closeServer(picky);
     }
   });
 
@@ -150,27 +120,16 @@ describe('otel-bootstrap doctor', () => {
   });
 
   it('says so when the span went to a collector that is not this Jaeger: exit 6', async () => {
-    const other = new OtlpReceiver(); // accepts spans, but the Jaeger above never sees them
-    await other.start();
-    try {
-      const { code, report } = await doctor({
-        OTEL_EXPORTER_OTLP_ENDPOINT: other.url,
-        OTEL_BOOTSTRAP_JAEGER_URL: jaegerUrl,
-      });
-      expect(report.steps.at(-1)?.hint).toContain('does not have it');
-      expect(code).toBe(6);
-    } finally {
-      await other.stop();
-    }
+    // another receiver: it accepts spans, but the Jaeger above never sees them
+    const { code, report } = await withReceiver((other) =>
+      doctor({ OTEL_EXPORTER_OTLP_ENDPOINT: other.url, OTEL_BOOTSTRAP_JAEGER_URL: jaegerUrl }),
+    );
+    expect(report.steps.at(-1)?.hint).toContain('does not have it');
+    expect(code).toBe(6);
   });
 
   it('prints a readable report without --json', async () => {
-    const exit = await runFixture({
-      script: CLI,
-      mode: 'none',
-      args: ['doctor', '--skip-jaeger'],
-      env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url },
-    });
+    const exit = await runCli(['doctor', '--skip-jaeger'], { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url });
     expect(exit.stdout).toMatch(/^otel-bootstrap doctor\n/);
     expect(exit.stdout).toMatch(/✔ endpoint/);
     expect(exit.stdout).toMatch(/✔ test span/);

@@ -1,4 +1,6 @@
 import { request } from 'node:http';
+import type { Server as HttpServer } from 'node:http';
+import type { AddressInfo, Server } from 'node:net';
 import { join } from 'node:path';
 
 /** Absolute path of a fixture script in test/fixtures. */
@@ -18,4 +20,16 @@ export function get(url: string, headers: Record<string, string> = {}): Promise<
       .on('error', reject)
       .end();
   });
+}
+
+/** Starts listening on a free port of 127.0.0.1; resolves with `http://127.0.0.1:<port>`. */
+export async function listen(server: Server): Promise<string> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+/** Closes an HTTP server and the connections it still holds. */
+export async function closeServer(server: HttpServer): Promise<void> {
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
 }
