@@ -1,11 +1,6 @@
-import { buildTrees, OtlpReceiver, startFixture } from '@org/otel-testing';
-import type { ReceivedSpan, RunningFixture, SpanNode } from '@org/otel-testing';
+import { buildTrees, descendants, useReceiver } from '@org/otel-testing';
+import type { SpanNode } from '@org/otel-testing';
 import { fixture, get } from '../helpers/http';
-
-/** Every span below a node, depth first. */
-function descendants(node: SpanNode): ReceivedSpan[] {
-  return node.children.flatMap((child) => [child.span, ...descendants(child)]);
-}
 
 describe.each([
   ['express', 'web-app.js'],
@@ -13,32 +8,22 @@ describe.each([
   ['fastify', 'web-app.js'],
   ['fastify', 'web-app.mjs'],
 ])('%s (%s)', (framework, script) => {
-  const receiver = new OtlpReceiver();
-  const running: RunningFixture[] = [];
+  const receiver = useReceiver({ env: { OTEL_BSP_SCHEDULE_DELAY: '50' } });
   let roots: SpanNode[] = [];
   const statuses: Record<string, number> = {};
 
   beforeAll(async () => {
-    await receiver.start();
-    const env = { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_BSP_SCHEDULE_DELAY: '50' };
-    const b = startFixture({ script: fixture('http-service.js'), env: { ...env, OTEL_SERVICE_NAME: 'svc-b' } });
-    running.push(b);
-    const [, bPort] = await b.waitForLine(/listening (\d+)/);
-    const a = startFixture({
-      script: fixture(script),
-      env: { ...env, OTEL_SERVICE_NAME: 'svc-a', FRAMEWORK: framework, DOWNSTREAM_URL: `http://127.0.0.1:${bPort}` },
+    const b = await receiver.startService(fixture('http-service.js'), { OTEL_SERVICE_NAME: 'svc-b' });
+    const a = await receiver.startService(fixture(script), {
+      OTEL_SERVICE_NAME: 'svc-a',
+      FRAMEWORK: framework,
+      DOWNSTREAM_URL: b.url,
     });
-    running.push(a);
-    const [, aPort] = await a.waitForLine(/listening (\d+)/);
     for (const path of ['/api/orders/42', '/api/boom', '/api/fail']) {
-      statuses[path] = (await get(`http://127.0.0.1:${aPort}${path}`)).status;
+      statuses[path] = (await get(`${a.url}${path}`)).status;
     }
     await receiver.waitFor((spans) => spans.filter((s) => s.kind === 'SERVER').length === 5);
     roots = buildTrees(receiver.spans);
-  });
-  afterAll(async () => {
-    running.forEach((f) => f.kill('SIGKILL'));
-    await receiver.stop();
   });
 
   const server = (route: string) => roots.find((r) => r.span.attributes['http.route'] === route);

@@ -3,8 +3,16 @@ import { copyFileSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { buildTrees, describeWithServices, OtlpReceiver, runFixture, serviceUrl } from '@org/otel-testing';
-import type { ReceivedSpan, SpanNode } from '@org/otel-testing';
+import {
+  buildTrees,
+  descendants,
+  describeWithServices,
+  serviceUrl,
+  useReceiver,
+  withReceiver,
+} from '@org/otel-testing';
+import type { SpanNode } from '@org/otel-testing';
+import type { DoctorReport } from '../helpers/doctor';
 import { fixture } from '../helpers/http';
 
 // What users get: the packed tarball, installed with npm into an app outside the repo, where our root `overrides`
@@ -19,11 +27,6 @@ function run(command: string, args: string[], cwd: string): { stdout: string; ou
   const output = `${result.stdout}\n${result.stderr}`;
   if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed (${result.status}):\n${output}`);
   return { stdout: result.stdout, output };
-}
-
-/** Every span below a node, depth first. */
-function descendants(node: SpanNode): ReceivedSpan[] {
-  return node.children.flatMap((child) => [child.span, ...descendants(child)]);
 }
 
 describeWithServices(['postgres', 'redis', 'rabbitmq'])('the packed tarball, installed in an app of its own', () => {
@@ -58,49 +61,39 @@ describeWithServices(['postgres', 'redis', 'rabbitmq'])('the packed tarball, ins
   });
 
   it('npx otel-bootstrap doctor, in the app, finds every library the app has patched', async () => {
-    const receiver = new OtlpReceiver();
-    await receiver.start();
-    try {
-      // asynchronous: the receiver answering doctor's export lives in this process
-      const doctor = await execFileAsync('npx', ['--no', 'otel-bootstrap', 'doctor', '--json', '--skip-jaeger'], {
+    // asynchronous: the receiver answering doctor's export lives in this process
+    const doctor = await withReceiver((receiver) =>
+      execFileAsync('npx', ['--no', 'otel-bootstrap', 'doctor', '--json', '--skip-jaeger'], {
         cwd: app,
         env: { ...process.env, OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, NODE_OPTIONS: '' },
-      }).catch((error: { stdout: string; code: number }) => error);
-      const report = JSON.parse(doctor.stdout) as { steps: { name: string; ok: boolean; detail: string }[] };
-      const instrumentation = report.steps.find((step) => step.name === 'instrumentation');
-      expect(instrumentation?.ok).toBe(true);
-      for (const library of ['http', 'express', 'pg', 'ioredis', 'amqplib']) {
-        expect(instrumentation?.detail).toMatch(new RegExp(`patched: .*\\b${library} \\(`));
-      }
-      expect('code' in doctor ? doctor.code : 0).toBe(0);
-    } finally {
-      await receiver.stop();
+      }).catch((error: { stdout: string; code: number }) => error),
+    );
+    const report = JSON.parse(doctor.stdout) as DoctorReport;
+    const instrumentation = report.steps.find((step) => step.name === 'instrumentation');
+    expect(instrumentation?.ok).toBe(true);
+    for (const library of ['http', 'express', 'pg', 'ioredis', 'amqplib']) {
+      expect(instrumentation?.detail).toMatch(new RegExp(`patched: .*\\b${library} \\(`));
     }
+    expect('code' in doctor ? doctor.code : 0).toBe(0);
   });
 
   describe.each([
     ['--require', 'app.js'],
     ['--import', 'app.mjs'],
   ])('node %s @org/otel-bootstrap %s', (_flag, script) => {
-    const receiver = new OtlpReceiver();
+    const receiver = useReceiver();
     let roots: SpanNode[] = [];
 
     beforeAll(async () => {
-      await receiver.start();
-      const exit = await runFixture({
-        script: join(app, script),
-        env: {
-          OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
-          OTEL_SERVICE_NAME: 'installed-app',
-          PG_URL: serviceUrl('postgres'),
-          REDIS_URL: serviceUrl('redis'),
-          AMQP_URL: serviceUrl('rabbitmq'),
-        },
+      const exit = await receiver.runFixture(join(app, script), {
+        OTEL_SERVICE_NAME: 'installed-app',
+        PG_URL: serviceUrl('postgres'),
+        REDIS_URL: serviceUrl('redis'),
+        AMQP_URL: serviceUrl('rabbitmq'),
       });
       expect(exit).toMatchObject({ code: 0, stderr: '' });
       roots = buildTrees(receiver.spans);
     }, 60_000);
-    afterAll(() => receiver.stop());
 
     /** The SERVER span of a route, with everything below it (the app's own fetch is the root above it). */
     const server = (route: string): SpanNode | undefined => {
