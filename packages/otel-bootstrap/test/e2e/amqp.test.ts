@@ -1,23 +1,18 @@
-import { describeWithServices, OtlpReceiver, runFixture, serviceUrl, treeShape } from '@org/otel-testing';
+import { describeWithServices, serviceUrl, treeShape, useReceiver } from '@org/otel-testing';
 import type { ReceivedSpan } from '@org/otel-testing';
 import { fixture } from '../helpers/http';
 
 describeWithServices(['rabbitmq']).each([['amqp-app.js'], ['amqp-app.mjs']])(
   'amqplib on real RabbitMQ (%s)',
   (script) => {
-    const receiver = new OtlpReceiver();
+    const receiver = useReceiver();
     let spans: ReceivedSpan[] = [];
 
     beforeAll(async () => {
-      await receiver.start();
-      const exit = await runFixture({
-        script: fixture(script),
-        env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, AMQP_URL: serviceUrl('rabbitmq') },
-      });
+      const exit = await receiver.runFixture(fixture(script), { AMQP_URL: serviceUrl('rabbitmq') });
       expect(exit).toMatchObject({ code: 0, stderr: '' });
       spans = receiver.spans;
     });
-    afterAll(() => receiver.stop());
 
     it('continues the producer trace in every consumer, through three stages', () => {
       // amqp-scenario [INTERNAL]

@@ -1,53 +1,36 @@
-import { OtlpReceiver, runFixture, startFixture } from '@org/otel-testing';
+import { useReceiver } from '@org/otel-testing';
 import { fixture, get } from '../helpers/http';
 
 describe('bad configuration never stops the app', () => {
-  const receiver = new OtlpReceiver();
-  beforeAll(() => receiver.start());
-  afterAll(() => receiver.stop());
+  const receiver = useReceiver();
 
   it('warns once about a bad value, names the fallback, and keeps tracing', async () => {
-    const service = startFixture({
-      script: fixture('http-service.js'),
-      env: {
-        OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
-        OTEL_BSP_SCHEDULE_DELAY: 'soon',
-        OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc',
-      },
+    const { fixture: service, port } = await receiver.startService(fixture('http-service.js'), {
+      OTEL_BSP_SCHEDULE_DELAY: 'soon',
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc',
     });
-    try {
-      const [, port] = await service.waitForLine(/listening (\d+)/);
-      expect(await get(`http://127.0.0.1:${port}/hello`)).toEqual({ status: 200, body: 'hello' });
-      service.kill('SIGTERM');
-      const { stderr } = await service.exited;
-      const warnings = stderr.split('\n').filter((line) => line.includes('OTEL_BSP_SCHEDULE_DELAY'));
-      expect(warnings).toEqual([
-        '[otel-bootstrap] warn: OTEL_BSP_SCHEDULE_DELAY="soon" is invalid: expected a whole number of at least 0; using the default "5000".',
-      ]);
-      expect(stderr).toContain('OTEL_EXPORTER_OTLP_PROTOCOL="grpc" is invalid');
-      // The fallback protocol (protobuf) and delay still delivered the span on shutdown.
-      expect(receiver.requests.at(-1)?.contentType).toBe('application/x-protobuf');
-      expect(receiver.spans.length).toBeGreaterThan(0);
-    } finally {
-      service.kill('SIGKILL');
-    }
+    expect(await get(`http://127.0.0.1:${port}/hello`)).toEqual({ status: 200, body: 'hello' });
+    service.kill('SIGTERM');
+    const { stderr } = await service.exited;
+    const warnings = stderr.split('\n').filter((line) => line.includes('OTEL_BSP_SCHEDULE_DELAY'));
+    expect(warnings).toEqual([
+      '[otel-bootstrap] warn: OTEL_BSP_SCHEDULE_DELAY="soon" is invalid: expected a whole number of at least 0; using the default "5000".',
+    ]);
+    expect(stderr).toContain('OTEL_EXPORTER_OTLP_PROTOCOL="grpc" is invalid');
+    // The fallback protocol (protobuf) and delay still delivered the span on shutdown.
+    expect(receiver.requests.at(-1)?.contentType).toBe('application/x-protobuf');
+    expect(receiver.spans.length).toBeGreaterThan(0);
   });
 
   it('loads nothing at all with OTEL_SDK_DISABLED=true', async () => {
-    const exit = await runFixture({
-      script: fixture('report-loaded.js'),
-      env: { OTEL_SDK_DISABLED: 'true', OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url },
-    });
+    const exit = await receiver.runFixture(fixture('report-loaded.js'), { OTEL_SDK_DISABLED: 'true' });
     const report = JSON.parse(exit.stdout) as { loaded: string[]; sigtermListeners: number };
     expect(report).toEqual({ loaded: [], sigtermListeners: 0 });
     expect(exit.stderr).toBe('');
   });
 
   it('loads the SDK when tracing is on (the check above can fail)', async () => {
-    const exit = await runFixture({
-      script: fixture('report-loaded.js'),
-      env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url },
-    });
+    const exit = await receiver.runFixture(fixture('report-loaded.js'));
     const report = JSON.parse(exit.stdout) as { loaded: string[]; sigtermListeners: number };
     expect(report.loaded.some((path) => path.includes('@opentelemetry/sdk-trace'))).toBe(true);
     // sdk-node loads gRPC, metrics and logs packages we never use; the bootstrap sets up the SDK without it.
@@ -59,15 +42,10 @@ describe('bad configuration never stops the app', () => {
 });
 
 describe('limits', () => {
-  const receiver = new OtlpReceiver();
-  beforeAll(() => receiver.start());
-  afterAll(() => receiver.stop());
+  const receiver = useReceiver();
 
   it('never lets a 1 MB attribute reach the wire whole, and bounds attribute and event counts', async () => {
-    const exit = await runFixture({
-      script: fixture('big-attribute.js'),
-      env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url },
-    });
+    const exit = await receiver.runFixture(fixture('big-attribute.js'));
     expect(exit.code).toBe(0);
     const [span] = receiver.spans;
     expect(String(span.attributes.payload)).toHaveLength(4096);
@@ -77,13 +55,9 @@ describe('limits', () => {
   });
 
   it('bounds the attributes of an event by OTEL_EVENT_ATTRIBUTE_COUNT_LIMIT', async () => {
-    const exit = await runFixture({
-      script: fixture('big-attribute.js'),
-      env: {
-        OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
-        OTEL_EVENT_ATTRIBUTE_COUNT_LIMIT: '2',
-        OTEL_SPAN_EVENT_COUNT_LIMIT: '1000',
-      },
+    const exit = await receiver.runFixture(fixture('big-attribute.js'), {
+      OTEL_EVENT_ATTRIBUTE_COUNT_LIMIT: '2',
+      OTEL_SPAN_EVENT_COUNT_LIMIT: '1000',
     });
     expect(exit.code).toBe(0);
     const span = receiver.spans[receiver.spans.length - 1];

@@ -1,4 +1,4 @@
-import { OtlpReceiver, runFixture } from '@org/otel-testing';
+import { useReceiver } from '@org/otel-testing';
 import type { LoadMode, ReceivedSpan } from '@org/otel-testing';
 import { fixture } from '../helpers/http';
 
@@ -18,24 +18,19 @@ interface Observations {
 const NO_STATUS = '/no-status/throw';
 
 describe('fastify behaves the same with the bootstrap as without', () => {
-  const receiver = new OtlpReceiver();
+  const receiver = useReceiver();
   const observed = new Map<LoadMode, Observations>();
 
   beforeAll(async () => {
-    await receiver.start();
     for (const mode of ['none', 'require', 'import'] as const) {
-      const exit = await runFixture({
-        script: fixture('fastify-parity.js'),
-        mode,
-        env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_SERVICE_NAME: `fastify-parity-${mode}` },
-      });
+      const env = { OTEL_SERVICE_NAME: `fastify-parity-${mode}` };
+      const exit = await receiver.runFixture(fixture('fastify-parity.js'), env, { mode });
       expect(exit).toMatchObject({ code: 0, stderr: '' });
       observed.set(mode, JSON.parse(exit.stdout.trim()) as Observations);
     }
     // Nine requests in each traced run; the bootstrap flushes before the process exits.
     await receiver.waitFor((spans) => spans.filter((s) => s.kind === 'SERVER').length === 18);
   });
-  afterAll(() => receiver.stop());
 
   /** Everything observed except the request that a subscriber changes (see the last test). */
   const comparable = (mode: LoadMode) => {

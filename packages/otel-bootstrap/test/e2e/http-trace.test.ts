@@ -1,33 +1,17 @@
-import { OtlpReceiver, startFixture, treeShape } from '@org/otel-testing';
-import type { RunningFixture } from '@org/otel-testing';
+import { treeShape, useReceiver } from '@org/otel-testing';
 import { fixture, get } from '../helpers/http';
 
 describe.each([
   ['CommonJS, --require', 'http-service.js'],
   ['ESM, --import', 'http-service.mjs'],
 ])('one request across two services is one trace (%s)', (_label, script) => {
-  const receiver = new OtlpReceiver();
-  const running: RunningFixture[] = [];
-
-  beforeAll(() => receiver.start());
-  afterAll(async () => {
-    running.forEach((f) => f.kill('SIGKILL'));
-    await receiver.stop();
-  });
+  const receiver = useReceiver({ env: { OTEL_BSP_SCHEDULE_DELAY: '50' } });
 
   it("parents B's SERVER span to A's CLIENT span, itself a child of A's SERVER span", async () => {
-    const env = { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_BSP_SCHEDULE_DELAY: '50' };
-    const b = startFixture({ script: fixture(script), env: { ...env, OTEL_SERVICE_NAME: 'svc-b' } });
-    running.push(b);
-    const [, bPort] = await b.waitForLine(/listening (\d+)/);
-    const a = startFixture({
-      script: fixture(script),
-      env: { ...env, OTEL_SERVICE_NAME: 'svc-a', DOWNSTREAM_URL: `http://127.0.0.1:${bPort}` },
-    });
-    running.push(a);
-    const [, aPort] = await a.waitForLine(/listening (\d+)/);
+    const b = await receiver.startService(fixture(script), { OTEL_SERVICE_NAME: 'svc-b' });
+    const a = await receiver.startService(fixture(script), { OTEL_SERVICE_NAME: 'svc-a', DOWNSTREAM_URL: b.url });
 
-    const response = await get(`http://127.0.0.1:${aPort}/hello`);
+    const response = await get(`${a.url}/hello`);
     expect(response).toEqual({ status: 200, body: 'via hello' });
     await receiver.waitForSpans(3);
 

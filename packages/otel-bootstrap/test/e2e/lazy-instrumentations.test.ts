@@ -1,4 +1,4 @@
-import { describeWithServices, OtlpReceiver, runFixture, serviceUrl } from '@org/otel-testing';
+import { describeWithServices, serviceUrl, useReceiver } from '@org/otel-testing';
 import type { ReceivedSpan } from '@org/otel-testing';
 import { fixture } from '../helpers/http';
 
@@ -10,21 +10,11 @@ interface Report {
 const ALWAYS_AT_START = ['@opentelemetry/instrumentation-http', '@opentelemetry/instrumentation-undici'];
 
 describeWithServices(['postgres', 'redis'])('instrumentations loaded on first import', () => {
-  const receiver = new OtlpReceiver();
-  beforeAll(() => receiver.start());
-  afterAll(() => receiver.stop());
+  const receiver = useReceiver({ env: { PG_URL: serviceUrl('postgres'), REDIS_URL: serviceUrl('redis') } });
 
   async function run(env: Record<string, string> = {}): Promise<{ report: Report; spans: ReceivedSpan[] }> {
     const before = receiver.spans.length;
-    const exit = await runFixture({
-      script: fixture('lazy-loading.js'),
-      env: {
-        OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
-        PG_URL: serviceUrl('postgres'),
-        REDIS_URL: serviceUrl('redis'),
-        ...env,
-      },
-    });
+    const exit = await receiver.runFixture(fixture('lazy-loading.js'), env);
     expect(exit).toMatchObject({ code: 0, stderr: '' });
     return { report: JSON.parse(exit.stdout.trim()) as Report, spans: receiver.spans.slice(before) };
   }

@@ -1,21 +1,16 @@
-import { describeWithServices, OtlpReceiver, runFixture, serviceUrl, treeShape } from '@org/otel-testing';
+import { describeWithServices, serviceUrl, treeShape, useReceiver } from '@org/otel-testing';
 import type { ReceivedSpan } from '@org/otel-testing';
 import { fixture } from '../helpers/http';
 
 describeWithServices(['postgres']).each([['pg-app.js'], ['pg-app.mjs']])('pg on real PostgreSQL (%s)', (script) => {
-  const receiver = new OtlpReceiver();
+  const receiver = useReceiver();
   let spans: ReceivedSpan[] = [];
 
   beforeAll(async () => {
-    await receiver.start();
-    const exit = await runFixture({
-      script: fixture(script),
-      env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, PG_URL: serviceUrl('postgres') },
-    });
+    const exit = await receiver.runFixture(fixture(script), { PG_URL: serviceUrl('postgres') });
     expect(exit).toMatchObject({ code: 0, stderr: '' });
     spans = receiver.spans;
   });
-  afterAll(() => receiver.stop());
 
   const queries = () => spans.filter((s) => s.name.startsWith('pg.query'));
 

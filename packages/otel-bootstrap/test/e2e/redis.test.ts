@@ -1,23 +1,18 @@
-import { buildTrees, describeWithServices, OtlpReceiver, runFixture, serviceUrl } from '@org/otel-testing';
+import { buildTrees, describeWithServices, serviceUrl, useReceiver } from '@org/otel-testing';
 import type { ReceivedSpan, SpanNode } from '@org/otel-testing';
 import { fixture } from '../helpers/http';
 
 describeWithServices(['redis']).each([['redis-app.js'], ['redis-app.mjs']])(
   'Redis clients on real Redis (%s)',
   (script) => {
-    const receiver = new OtlpReceiver();
+    const receiver = useReceiver();
     let roots: SpanNode[] = [];
 
     beforeAll(async () => {
-      await receiver.start();
-      const exit = await runFixture({
-        script: fixture(script),
-        env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, REDIS_URL: serviceUrl('redis') },
-      });
+      const exit = await receiver.runFixture(fixture(script), { REDIS_URL: serviceUrl('redis') });
       expect(exit).toMatchObject({ code: 0, stderr: '' });
       roots = buildTrees(receiver.spans);
     });
-    afterAll(() => receiver.stop());
 
     /** The command spans under one scenario's root span, handshake commands left out. */
     function commands(root: string): ReceivedSpan[] {

@@ -1,6 +1,6 @@
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { OtlpReceiver, startFixture } from '@org/otel-testing';
+import { startFixture, useReceiver } from '@org/otel-testing';
 import { fixture, get } from '../helpers/http';
 
 /** A port nothing listens on: bound, read, then released. */
@@ -15,19 +15,13 @@ async function closedPort(): Promise<number> {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('shutdown', () => {
-  const receiver = new OtlpReceiver();
-  beforeAll(() => receiver.start());
-  afterAll(() => receiver.stop());
+  const receiver = useReceiver();
   beforeEach(() => receiver.spans.splice(0));
 
   it('flushes a span that ended 50 ms before SIGTERM, then exits with 143', async () => {
     // The default 5 s batch delay guarantees the span is still queued when SIGTERM arrives.
-    const service = startFixture({
-      script: fixture('http-service.js'),
-      env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url },
-    });
-    const [, port] = await service.waitForLine(/listening (\d+)/);
-    await get(`http://127.0.0.1:${port}/hello`);
+    const { fixture: service, url } = await receiver.startService(fixture('http-service.js'));
+    await get(`${url}/hello`);
     await sleep(50);
     expect(receiver.spans).toHaveLength(0);
     service.kill('SIGTERM');
@@ -37,22 +31,14 @@ describe('shutdown', () => {
   });
 
   it('exits with 130 on SIGINT', async () => {
-    const service = startFixture({
-      script: fixture('http-service.js'),
-      env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url },
-    });
-    await service.waitForLine(/listening (\d+)/);
+    const { fixture: service } = await receiver.startService(fixture('http-service.js'));
     service.kill('SIGINT');
     expect((await service.exited).code).toBe(130);
   });
 
   it('leaves exiting to an app that handles SIGTERM itself, and still flushes', async () => {
-    const service = startFixture({
-      script: fixture('graceful-service.js'),
-      env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url },
-    });
-    const [, port] = await service.waitForLine(/listening (\d+)/);
-    await get(`http://127.0.0.1:${port}/`);
+    const { fixture: service, url } = await receiver.startService(fixture('graceful-service.js'));
+    await get(`${url}/`);
     service.kill('SIGTERM');
     const exit = await service.exited;
     expect(exit).toMatchObject({ code: 0, signal: null });
