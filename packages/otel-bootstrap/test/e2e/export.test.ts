@@ -1,29 +1,17 @@
-import { OtlpReceiver, startFixture } from '@org/otel-testing';
+import { useReceiver } from '@org/otel-testing';
+import type { TestReceiver } from '@org/otel-testing';
 import { fixture, get } from '../helpers/http';
 
 /** Starts the one-service fixture, sends one request, and waits for its span. */
-async function oneTracedRequest(receiver: OtlpReceiver, env: Record<string, string>) {
-  const service = startFixture({
-    script: fixture('http-service.js'),
-    env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_BSP_SCHEDULE_DELAY: '50', ...env },
-  });
-  try {
-    const [, port] = await service.waitForLine(/listening (\d+)/);
-    await get(`http://127.0.0.1:${port}/hello`);
-    await receiver.waitForSpans(1);
-    return { span: receiver.spans[0], stderr: service.stderr };
-  } finally {
-    service.kill('SIGKILL');
-  }
+async function oneTracedRequest(receiver: TestReceiver, env: Record<string, string>) {
+  const service = await receiver.startService(fixture('http-service.js'), env);
+  await get(`${service.url}/hello`);
+  await receiver.waitForSpans(1);
+  return { span: receiver.spans[0], stderr: service.fixture.stderr };
 }
 
 describe('OTLP/HTTP export', () => {
-  let receiver: OtlpReceiver;
-  beforeEach(async () => {
-    receiver = new OtlpReceiver();
-    await receiver.start();
-  });
-  afterEach(() => receiver.stop());
+  const receiver = useReceiver({ scope: 'test', env: { OTEL_BSP_SCHEDULE_DELAY: '50' } });
 
   it.each([
     ['http/protobuf', 'lean', 'application/x-protobuf'],
@@ -80,24 +68,16 @@ describe('OTLP/HTTP export', () => {
   });
 
   it('continues an incoming W3C traceparent and keeps baggage-free tracestate', async () => {
-    const service = startFixture({
-      script: fixture('http-service.js'),
-      env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_BSP_SCHEDULE_DELAY: '50' },
+    const { url } = await receiver.startService(fixture('http-service.js'));
+    await get(`${url}/hello`, {
+      traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
+      tracestate: 'vendor=abc',
     });
-    try {
-      const [, port] = await service.waitForLine(/listening (\d+)/);
-      await get(`http://127.0.0.1:${port}/hello`, {
-        traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
-        tracestate: 'vendor=abc',
-      });
-      await receiver.waitForSpans(1);
-      expect(receiver.spans[0]).toMatchObject({
-        traceId: '0af7651916cd43dd8448eb211c80319c',
-        parentSpanId: 'b7ad6b7169203331',
-        traceState: 'vendor=abc',
-      });
-    } finally {
-      service.kill('SIGKILL');
-    }
+    await receiver.waitForSpans(1);
+    expect(receiver.spans[0]).toMatchObject({
+      traceId: '0af7651916cd43dd8448eb211c80319c',
+      parentSpanId: 'b7ad6b7169203331',
+      traceState: 'vendor=abc',
+    });
   });
 });

@@ -1,5 +1,5 @@
 import { connect } from 'node:net';
-import { OtlpReceiver, startFixture } from '@org/otel-testing';
+import { useReceiver } from '@org/otel-testing';
 import type { RunningFixture } from '@org/otel-testing';
 import { fixture, get } from '../helpers/http';
 
@@ -36,24 +36,17 @@ function rawGet(port: number, path: string, headerLines: string[]): Promise<stri
 }
 
 describe('logs, helpers and trace ids at the edges', () => {
-  let receiver: OtlpReceiver;
-  let service: RunningFixture;
-  let port: string;
-  const env = () => ({
-    OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
-    OTEL_BSP_SCHEDULE_DELAY: '50',
-    OTEL_PROPAGATORS: 'tracecontext,baggage,xtraceid',
+  const receiver = useReceiver({
+    scope: 'test',
+    env: { OTEL_BSP_SCHEDULE_DELAY: '50', OTEL_PROPAGATORS: 'tracecontext,baggage,xtraceid' },
   });
+  let service: RunningFixture;
+  let port: number;
 
   beforeEach(async () => {
-    receiver = new OtlpReceiver();
-    await receiver.start();
-    service = startFixture({ script: fixture('logs-service.js'), env: { ...env(), OTEL_SERVICE_NAME: 'logs-svc' } });
-    [, port] = await service.waitForLine(/listening (\d+)/);
-  });
-  afterEach(async () => {
-    service.kill('SIGKILL');
-    await receiver.stop();
+    ({ fixture: service, port } = await receiver.startService(fixture('logs-service.js'), {
+      OTEL_SERVICE_NAME: 'logs-svc',
+    }));
   });
 
   it('puts the same ids into pino and winston records and the exported spans, and none outside spans', async () => {
@@ -140,24 +133,16 @@ describe('logs, helpers and trace ids at the edges', () => {
   });
 
   it('joins a legacy caller that sends only X-Trace-ID to the W3C trace, keeping its id end to end', async () => {
-    const downstream = startFixture({
-      script: fixture('logs-service.js'),
-      env: { ...env(), OTEL_SERVICE_NAME: 'next-svc' },
+    const downstream = await receiver.startService(fixture('logs-service.js'), { OTEL_SERVICE_NAME: 'next-svc' });
+    const response = await get(`http://127.0.0.1:${port}/call?to=${downstream.url}`, {
+      'X-Trace-ID': '550E8400-E29B-41D4-A716-446655440000',
     });
-    try {
-      const [, nextPort] = await downstream.waitForLine(/listening (\d+)/);
-      const response = await get(`http://127.0.0.1:${port}/call?to=http://127.0.0.1:${nextPort}`, {
-        'X-Trace-ID': '550E8400-E29B-41D4-A716-446655440000',
-      });
-      const seenDownstream = JSON.parse(response.body);
-      const traceId = '550e8400e29b41d4a716446655440000';
-      expect(seenDownstream.xTraceId).toBe(traceId); // old services downstream log the same id
-      expect(seenDownstream.traceparent).toMatch(new RegExp(`^00-${traceId}-[0-9a-f]{16}-0[01]$`));
-      await receiver.waitFor((spans) => spans.filter((s) => s.kind === 'SERVER').length === 2);
-      expect(new Set(receiver.spans.map((s) => s.traceId))).toEqual(new Set([traceId]));
-    } finally {
-      downstream.kill('SIGKILL');
-    }
+    const seenDownstream = JSON.parse(response.body);
+    const traceId = '550e8400e29b41d4a716446655440000';
+    expect(seenDownstream.xTraceId).toBe(traceId); // old services downstream log the same id
+    expect(seenDownstream.traceparent).toMatch(new RegExp(`^00-${traceId}-[0-9a-f]{16}-0[01]$`));
+    await receiver.waitFor((spans) => spans.filter((s) => s.kind === 'SERVER').length === 2);
+    expect(new Set(receiver.spans.map((s) => s.traceId))).toEqual(new Set([traceId]));
   });
 
   it.each([

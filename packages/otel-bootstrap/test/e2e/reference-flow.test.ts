@@ -2,33 +2,23 @@ import {
   buildTrees,
   describeWithServices,
   hideExpressLayers,
-  OtlpReceiver,
   renderTrees,
   serviceUrl,
-  startFixture,
   treeShape,
+  useReceiver,
 } from '@org/otel-testing';
-import type { ReceivedSpan, RunningFixture } from '@org/otel-testing';
+import type { ReceivedSpan, TestReceiver } from '@org/otel-testing';
 import { fixture } from '../helpers/http';
 
 /** Starts the six services of the order flow, each its own process, and returns the gateway's URL. */
-async function startFlow(receiver: OtlpReceiver, running: RunningFixture[], queuePrefix: string): Promise<string> {
-  const base = {
-    OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
-    OTEL_BSP_SCHEDULE_DELAY: '50',
-    PG_URL: serviceUrl('postgres'),
-    REDIS_URL: serviceUrl('redis'),
-    AMQP_URL: serviceUrl('rabbitmq'),
-    QUEUE_PREFIX: queuePrefix,
-  };
+async function startFlow(receiver: TestReceiver, queuePrefix: string): Promise<string> {
   const start = async (role: string, env: Record<string, string> = {}) => {
-    const service = startFixture({
-      script: fixture('flow-service.js'),
-      env: { ...base, ROLE: role, OTEL_SERVICE_NAME: role, ...env },
-    });
-    running.push(service);
-    const [, port] = await service.waitForLine(/ready (\d+)/);
-    return `http://127.0.0.1:${port}`;
+    const service = await receiver.startService(
+      fixture('flow-service.js'),
+      { QUEUE_PREFIX: queuePrefix, ROLE: role, OTEL_SERVICE_NAME: role, ...env },
+      { ready: /ready (\d+)/ },
+    );
+    return service.url;
   };
   const notification = await start('notification');
   await start('notify', { NOTIFICATION_URL: notification });
@@ -39,20 +29,18 @@ async function startFlow(receiver: OtlpReceiver, running: RunningFixture[], queu
 }
 
 describeWithServices(['postgres', 'redis', 'rabbitmq'])('the reference order flow across six services', () => {
-  let receiver: OtlpReceiver;
-  const running: RunningFixture[] = [];
-
-  beforeEach(async () => {
-    receiver = new OtlpReceiver();
-    await receiver.start();
-  });
-  afterEach(async () => {
-    running.splice(0).forEach((f) => f.kill('SIGKILL'));
-    await receiver.stop();
+  const receiver = useReceiver({
+    scope: 'test',
+    env: {
+      OTEL_BSP_SCHEDULE_DELAY: '50',
+      PG_URL: serviceUrl('postgres'),
+      REDIS_URL: serviceUrl('redis'),
+      AMQP_URL: serviceUrl('rabbitmq'),
+    },
   });
 
   it('is exactly one trace, gateway to notification', async () => {
-    const gateway = await startFlow(receiver, running, `otb.flow.ok.${process.pid}`);
+    const gateway = await startFlow(receiver, `otb.flow.ok.${process.pid}`);
     const response = await fetch(`${gateway}/orders`, { method: 'POST' });
     expect(response.status).toBe(201);
     // Seventeen spans in six processes, exported in separate batches: wait for every one of them.
@@ -85,7 +73,7 @@ describeWithServices(['postgres', 'redis', 'rabbitmq'])('the reference order flo
   });
 
   it('shows an injected worker failure on the worker span, in the same single trace', async () => {
-    const gateway = await startFlow(receiver, running, `otb.flow.fail.${process.pid}`);
+    const gateway = await startFlow(receiver, `otb.flow.fail.${process.pid}`);
     const response = await fetch(`${gateway}/orders?fail=payment`, { method: 'POST' });
     expect(response.status).toBe(201); // the order was accepted; payment fails later, asynchronously
     const ended = (spans: readonly ReceivedSpan[], service: string, kind: string) =>

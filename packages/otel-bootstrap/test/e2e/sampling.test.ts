@@ -1,9 +1,8 @@
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { OtlpReceiver, runFixture, startFixture } from '@org/otel-testing';
-import type { ReceivedSpan, RunningFixture } from '@org/otel-testing';
-import { fixture, get } from '../helpers/http';
+import { useReceiver } from '@org/otel-testing';
+import type { ReceivedSpan, StartedService } from '@org/otel-testing';
+import { closeServer, fixture, get, listen } from '../helpers/http';
 
 const ratio = { OTEL_TRACES_SAMPLER: 'parentbased_traceidratio' };
 
@@ -15,32 +14,14 @@ function byTrace(spans: readonly ReceivedSpan[]): Map<string, ReceivedSpan[]> {
 }
 
 describe('sampling, end to end', () => {
-  let receiver: OtlpReceiver;
-  const running: RunningFixture[] = [];
+  const receiver = useReceiver({ scope: 'test' });
 
-  beforeEach(async () => {
-    receiver = new OtlpReceiver();
-    await receiver.start();
-  });
-  afterEach(async () => {
-    running.splice(0).forEach((f) => f.kill('SIGKILL'));
-    await receiver.stop();
-  });
-
-  async function service(env: Record<string, string>, name = 'svc'): Promise<{ url: string; fixture: RunningFixture }> {
-    const started = startFixture({
-      script: fixture('sampling-service.js'),
-      env: {
-        OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
-        OTEL_BSP_SCHEDULE_DELAY: '50',
-        OTEL_SERVICE_NAME: name,
-        ...env,
-      },
+  const service = (env: Record<string, string>, name = 'svc'): Promise<StartedService> =>
+    receiver.startService(fixture('sampling-service.js'), {
+      OTEL_BSP_SCHEDULE_DELAY: '50',
+      OTEL_SERVICE_NAME: name,
+      ...env,
     });
-    running.push(started);
-    const [, port] = await started.waitForLine(/listening (\d+)/);
-    return { url: `http://127.0.0.1:${port}`, fixture: started };
-  }
 
   it('at ratio 0 with errors on, exports 100% of failing traces, complete, and 0 of the others', async () => {
     const { url, fixture: svc } = await service({ ...ratio, OTEL_TRACES_SAMPLER_ARG: '0' });
@@ -169,15 +150,11 @@ describe('sampling, end to end', () => {
   });
 
   it('keeps the buffer under its bound under endless unfinished traces, and says so once', async () => {
-    const exit = await runFixture({
-      script: fixture('endless-traces.js'),
-      env: {
-        ...ratio,
-        OTEL_TRACES_SAMPLER_ARG: '0',
-        OTEL_BOOTSTRAP_KEEP_BUFFER_MAX_SPANS: '1000',
-        OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
-        TRACES: '20000',
-      },
+    const exit = await receiver.runFixture(fixture('endless-traces.js'), {
+      ...ratio,
+      OTEL_TRACES_SAMPLER_ARG: '0',
+      OTEL_BOOTSTRAP_KEEP_BUFFER_MAX_SPANS: '1000',
+      TRACES: '20000',
     });
     expect(exit.code).toBe(0);
     const stats = JSON.parse(exit.stdout) as { maxBuffered: number; evictedTraces: number; pendingTraces: number };
@@ -190,9 +167,10 @@ describe('sampling, end to end', () => {
 });
 
 describe('jaeger_remote sampling against a server answering in Jaeger format', () => {
+  const receiver = useReceiver({ scope: 'test' });
   let strategies: Server;
+  let strategiesUrl: string;
   let requests: string[] = [];
-  let receiver: OtlpReceiver;
   const strategy = {
     strategyType: 'PROBABILISTIC',
     operationSampling: {
@@ -207,61 +185,41 @@ describe('jaeger_remote sampling against a server answering in Jaeger format', (
       requests.push(req.url ?? '');
       res.setHeader('content-type', 'application/json').end(JSON.stringify(strategy));
     });
-    await new Promise<void>((resolve) => strategies.listen(0, '127.0.0.1', resolve));
-    receiver = new OtlpReceiver();
-    await receiver.start();
+    strategiesUrl = await listen(strategies);
   });
-  afterEach(async () => {
-    strategies.closeAllConnections();
-    await new Promise((resolve) => strategies.close(resolve));
-    await receiver.stop();
-  });
+  afterEach(() => closeServer(strategies));
 
   it('fetches at startup and applies per-operation strategies by method and path', async () => {
-    const port = (strategies.address() as AddressInfo).port;
-    const svc = startFixture({
-      script: fixture('sampling-service.js'),
-      env: {
-        OTEL_SERVICE_NAME: 'payments-api',
-        OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
-        OTEL_TRACES_SAMPLER: 'parentbased_jaeger_remote',
-        OTEL_TRACES_SAMPLER_ARG: `endpoint=http://127.0.0.1:${port}/sampling,pollingIntervalMs=600000,initialSamplingRate=0`,
-        OTEL_BOOTSTRAP_KEEP_ERRORS: 'false',
-      },
+    const { fixture: svc, url } = await receiver.startService(fixture('sampling-service.js'), {
+      OTEL_SERVICE_NAME: 'payments-api',
+      OTEL_TRACES_SAMPLER: 'parentbased_jaeger_remote',
+      OTEL_TRACES_SAMPLER_ARG: `endpoint=${strategiesUrl}/sampling,pollingIntervalMs=600000,initialSamplingRate=0`,
+      OTEL_BOOTSTRAP_KEEP_ERRORS: 'false',
     });
-    try {
-      const [, appPort] = await svc.waitForLine(/listening (\d+)/);
-      for (let i = 0; i < 50 && requests.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
-      expect(requests).toEqual(['/sampling?service=payments-api']); // at startup, not after the first interval
-      for (let i = 0; i < 20; i++) {
-        await get(`http://127.0.0.1:${appPort}/api/payments`);
-        await get(`http://127.0.0.1:${appPort}/api/orders`);
-      }
-      svc.kill('SIGTERM');
-      await svc.exited;
-      const servers = receiver.spans.filter((s) => s.kind === 'SERVER');
-      expect(servers).toHaveLength(20);
-      expect(new Set(servers.map((s) => s.attributes['url.path']))).toEqual(new Set(['/api/payments']));
-      expect(servers[0].attributes).toMatchObject({
-        'otel_bootstrap.sampling.reason': 'jaeger_remote',
-        'otel_bootstrap.sampling.rule': 'GET /api/payments',
-      });
-      // Our own request to the sampling endpoint produced no span.
-      expect(receiver.spans.filter((s) => s.kind === 'CLIENT')).toEqual([]);
-    } finally {
-      svc.kill('SIGKILL');
+    for (let i = 0; i < 50 && requests.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(requests).toEqual(['/sampling?service=payments-api']); // at startup, not after the first interval
+    for (let i = 0; i < 20; i++) {
+      await get(`${url}/api/payments`);
+      await get(`${url}/api/orders`);
     }
+    svc.kill('SIGTERM');
+    await svc.exited;
+    const servers = receiver.spans.filter((s) => s.kind === 'SERVER');
+    expect(servers).toHaveLength(20);
+    expect(new Set(servers.map((s) => s.attributes['url.path']))).toEqual(new Set(['/api/payments']));
+    expect(servers[0].attributes).toMatchObject({
+      'otel_bootstrap.sampling.reason': 'jaeger_remote',
+      'otel_bootstrap.sampling.rule': 'GET /api/payments',
+    });
+    // Our own request to the sampling endpoint produced no span.
+    expect(receiver.spans.filter((s) => s.kind === 'CLIENT')).toEqual([]);
   });
 
   it('falls back to the initial rate when Jaeger is unreachable, and never holds the process open', async () => {
     const started = Date.now();
-    const exit = await runFixture({
-      script: fixture('one-span.js'),
-      env: {
-        OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
-        OTEL_TRACES_SAMPLER: 'jaeger_remote',
-        OTEL_TRACES_SAMPLER_ARG: 'endpoint=http://127.0.0.1:1/sampling,pollingIntervalMs=100,initialSamplingRate=1',
-      },
+    const exit = await receiver.runFixture(fixture('one-span.js'), {
+      OTEL_TRACES_SAMPLER: 'jaeger_remote',
+      OTEL_TRACES_SAMPLER_ARG: 'endpoint=http://127.0.0.1:1/sampling,pollingIntervalMs=100,initialSamplingRate=1',
     });
     expect(exit.code).toBe(0);
     expect(Date.now() - started).toBeLessThan(10_000);
