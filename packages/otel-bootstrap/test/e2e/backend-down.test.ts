@@ -1,7 +1,6 @@
 import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
-import { OtlpReceiver, startFixture } from '@org/otel-testing';
-import { fixture, get } from '../helpers/http';
+import { startFixture, withReceiver } from '@org/otel-testing';
+import { fixture, get, listen } from '../helpers/http';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -27,21 +26,15 @@ async function steadyLoad(url: string, rate: number, seconds: number): Promise<n
 // script, which prints them; a timed assertion here would fail on a busy machine for no fault of the code.
 describe('the collector goes down under steady load, then comes back', () => {
   it('serves every request, warns once, and resumes exporting without a restart', async () => {
-    const receiver = new OtlpReceiver();
-    await receiver.start();
-    const port = Number(new URL(receiver.url).port);
-    const service = startFixture({
-      script: fixture('http-service.js'),
-      env: {
-        OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+    await withReceiver(async (receiver) => {
+      const port = Number(new URL(receiver.url).port);
+      const started = await receiver.startService(fixture('http-service.js'), {
         OTEL_BSP_SCHEDULE_DELAY: '200',
         OTEL_EXPORTER_OTLP_TIMEOUT: '500',
         OTEL_BSP_MAX_QUEUE_SIZE: '256',
-      },
-    });
-    try {
-      const [, appPort] = await service.waitForLine(/listening (\d+)/);
-      const url = `http://127.0.0.1:${appPort}/hello`;
+      });
+      const service = started.fixture;
+      const url = `${started.url}/hello`;
 
       const up = await steadyLoad(url, 50, 2);
       await receiver.waitForSpans(100);
@@ -62,17 +55,13 @@ describe('the collector goes down under steady load, then comes back', () => {
       expect([...up, ...down, ...back].every((status) => status === 200)).toBe(true);
       expect(warningsWhileDown.length).toBeLessThanOrEqual(1);
       expect(service.stderr).not.toMatch(/Unhandled|TypeError/);
-    } finally {
-      service.kill('SIGKILL');
-      await receiver.stop();
-    }
+    });
   });
 
   it('still ends within the shutdown timeout when the collector hangs', async () => {
     // A collector that accepts connections and never answers: the export would wait its full 30 s timeout.
     const hanging = createServer(() => {});
-    await new Promise<void>((resolve) => hanging.listen(0, '127.0.0.1', resolve));
-    const collector = `http://127.0.0.1:${(hanging.address() as AddressInfo).port}`;
+    const collector = await listen(hanging);
     try {
       const service = startFixture({
         script: fixture('http-service.js'),

@@ -1,6 +1,6 @@
 import { request } from 'node:http';
-import { OtlpReceiver, startFixture } from '@org/otel-testing';
-import type { ReceivedSpan, RunningFixture } from '@org/otel-testing';
+import { withReceiver } from '@org/otel-testing';
+import type { ReceivedSpan } from '@org/otel-testing';
 import { fixture } from '../helpers/http';
 
 // Differential test: the same requests go to the same app twice, once with our server instrumentation and once
@@ -109,23 +109,15 @@ interface Run {
   readonly serverSpanCounts: Map<string, number>;
 }
 
-async function runCases(mode: 'lean' | 'upstream'): Promise<Run> {
-  const receiver = new OtlpReceiver();
-  await receiver.start();
-  let app: RunningFixture | undefined;
-  try {
-    app = startFixture({
-      script: fixture('parity-server.js'),
-      env: {
-        OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
-        OTEL_BSP_SCHEDULE_DELAY: '50',
-        OTEL_SERVICE_NAME: 'parity',
-        OTEL_BOOTSTRAP_HTTP_SERVER: mode,
-      },
+function runCases(mode: 'lean' | 'upstream'): Promise<Run> {
+  return withReceiver(async (receiver) => {
+    const { port } = await receiver.startService(fixture('parity-server.js'), {
+      OTEL_BSP_SCHEDULE_DELAY: '50',
+      OTEL_SERVICE_NAME: 'parity',
+      OTEL_BOOTSTRAP_HTTP_SERVER: mode,
     });
-    const [, port] = await app.waitForLine(/listening (\d+)/);
     const traceResponses = new Map<string, string | undefined>();
-    for (const c of CASES) traceResponses.set(c.name, await send(Number(port), c));
+    for (const c of CASES) traceResponses.set(c.name, await send(port, c));
     const serverSpanOf = (c: Case) => (s: ReceivedSpan) =>
       s.kind === 'SERVER' &&
       (s.attributes['http.request.method_original'] ?? s.attributes['http.request.method']) === c.method &&
@@ -144,10 +136,7 @@ async function runCases(mode: 'lean' | 'upstream'): Promise<Run> {
     }
     const serverScopes = new Set(receiver.spans.filter((s) => s.kind === 'SERVER').map((s) => s.scope.name));
     return { traces, serverScopes, traceResponses, serverSpans, serverSpanCounts };
-  } finally {
-    app?.kill('SIGKILL');
-    await receiver.stop();
-  }
+  });
 }
 
 /** The path as WHATWG URL parsing leaves it, which both instrumentations report. */

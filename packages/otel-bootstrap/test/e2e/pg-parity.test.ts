@@ -1,4 +1,4 @@
-import { describeWithServices, OtlpReceiver, runFixture, serviceUrl } from '@org/otel-testing';
+import { describeWithServices, serviceUrl, withReceiver } from '@org/otel-testing';
 import type { ReceivedSpan } from '@org/otel-testing';
 import { fixture } from '../helpers/http';
 
@@ -53,24 +53,16 @@ interface Run {
 }
 
 /** Runs a fixture to its end under one of the two instrumentations; resolves with what the receiver got. */
-async function spansOf(script: string, mode: 'lean' | 'upstream'): Promise<ReceivedSpan[]> {
-  const receiver = new OtlpReceiver();
-  await receiver.start();
-  try {
-    const exit = await runFixture({
-      script: fixture(script),
-      env: {
-        OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
-        OTEL_SERVICE_NAME: 'pg-parity',
-        OTEL_BOOTSTRAP_PG: mode,
-        PG_URL: serviceUrl('postgres'),
-      },
+function spansOf(script: string, mode: 'lean' | 'upstream'): Promise<ReceivedSpan[]> {
+  return withReceiver(async (receiver) => {
+    const exit = await receiver.runFixture(fixture(script), {
+      OTEL_SERVICE_NAME: 'pg-parity',
+      OTEL_BOOTSTRAP_PG: mode,
+      PG_URL: serviceUrl('postgres'),
     });
     expect(exit).toMatchObject({ code: 0, stdout: 'done\n', stderr: '' });
     return receiver.spans;
-  } finally {
-    await receiver.stop();
-  }
+  });
 }
 
 async function runCases(mode: 'lean' | 'upstream'): Promise<Run> {
@@ -165,18 +157,13 @@ describeWithServices(['postgres'])('a frozen query config with its own callback'
   // pg accepts it (it copies configs), but an instrumentation cannot put its wrapper in: upstream's throws a
   // TypeError out of client.query, so here the two must differ. Ours leaves the app's callback as it is.
   it("never breaks the app with ours, where upstream's throws", async () => {
-    const run = async (mode: 'lean' | 'upstream') => {
-      const receiver = new OtlpReceiver();
-      await receiver.start();
-      try {
-        return await runFixture({
-          script: fixture('pg-frozen-config.js'),
-          env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_BOOTSTRAP_PG: mode, PG_URL: serviceUrl('postgres') },
-        });
-      } finally {
-        await receiver.stop();
-      }
-    };
+    const run = (mode: 'lean' | 'upstream') =>
+      withReceiver((receiver) =>
+        receiver.runFixture(fixture('pg-frozen-config.js'), {
+          OTEL_BOOTSTRAP_PG: mode,
+          PG_URL: serviceUrl('postgres'),
+        }),
+      );
     expect(await run('lean')).toMatchObject({ code: 0, stdout: 'done 8\n', stderr: '' });
     const upstream = await run('upstream');
     expect([upstream.code, upstream.stderr]).toEqual([

@@ -1,27 +1,19 @@
-import { describeWithServices, OtlpReceiver, runFixture, serviceUrl } from '@org/otel-testing';
+import { describeWithServices, serviceUrl, withReceiver } from '@org/otel-testing';
 import { fixture } from '../helpers/http';
 
 /** Runs the secrets fixture and returns every exported byte, as text, and the receiver. */
-async function exportedBytes(env: Record<string, string>) {
-  const receiver = new OtlpReceiver();
-  await receiver.start();
-  try {
-    const exit = await runFixture({
-      script: fixture('secrets-app.js'),
-      env: {
-        OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
-        OTEL_BOOTSTRAP_REDACT_KEYS: '*.ssn',
-        PG_URL: serviceUrl('postgres'),
-        REDIS_URL: serviceUrl('redis'),
-        ...env,
-      },
+function exportedBytes(env: Record<string, string>) {
+  return withReceiver(async (receiver) => {
+    const exit = await receiver.runFixture(fixture('secrets-app.js'), {
+      OTEL_BOOTSTRAP_REDACT_KEYS: '*.ssn',
+      PG_URL: serviceUrl('postgres'),
+      REDIS_URL: serviceUrl('redis'),
+      ...env,
     });
     expect(exit).toMatchObject({ code: 0, stderr: '' });
     expect(receiver.decodeErrors).toEqual([]);
     return { wire: receiver.requests.map((r) => r.body.toString('latin1')).join('\n'), receiver };
-  } finally {
-    await receiver.stop();
-  }
+  });
 }
 
 describeWithServices(['postgres', 'redis'])('secrets never leave the process', () => {
