@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { describeWithServices, OtlpReceiver, runFixture, serviceUrl } from '@org/otel-testing';
+import { describeWithServices, serviceUrl, withReceiver } from '@org/otel-testing';
 import type { ReceivedSpan } from '@org/otel-testing';
 
 // Issue 19, item 4: `SELECT $1::int` with a secret as $1 fails with `invalid input syntax for type integer: "<the
@@ -12,25 +12,17 @@ const FIXTURE = join(__dirname, '..', 'fixtures', 'pg-error-secret.js');
 const SECRETS = /SECRET\w*|987654321/g;
 
 /** Runs the fixture to its end; resolves with the raw exported bytes as text, and the spans. */
-async function exported(env: Record<string, string>): Promise<{ wire: string; spans: ReceivedSpan[] }> {
-  const receiver = new OtlpReceiver();
-  await receiver.start();
-  try {
-    const exit = await runFixture({
-      script: FIXTURE,
-      env: {
-        OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
-        PG_URL: serviceUrl('postgres'),
-        REDIS_URL: serviceUrl('redis'),
-        ...env,
-      },
+function exported(env: Record<string, string>): Promise<{ wire: string; spans: ReceivedSpan[] }> {
+  return withReceiver(async (receiver) => {
+    const exit = await receiver.runFixture(FIXTURE, {
+      PG_URL: serviceUrl('postgres'),
+      REDIS_URL: serviceUrl('redis'),
+      ...env,
     });
     expect(exit).toMatchObject({ code: 0, stdout: 'done\n', stderr: '' });
     expect(receiver.decodeErrors).toEqual([]);
     return { wire: receiver.requests.map((r) => r.body.toString('latin1')).join('\n'), spans: receiver.spans };
-  } finally {
-    await receiver.stop();
-  }
+  });
 }
 
 const statuses = (spans: readonly ReceivedSpan[], name: string) =>
