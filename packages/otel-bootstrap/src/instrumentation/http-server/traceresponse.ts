@@ -39,10 +39,12 @@ export function createTraceResponseHook(): (span: Span, request: unknown) => voi
 
 /**
  * Sets `traceresponse: 00-<trace id>-<server span id>-<flags>` on a response whose headers are not sent yet. Called
- * when the server span starts, before the app's handler, so the app can still override the header.
+ * when the server span starts, before the app's handler, so the app can still override the header. The flags are
+ * W3C Trace Context Level 2's two, sampled and random-trace-id (0x03): the random flag must be the one the trace's
+ * traceparent carries, the others are reserved.
  */
 export function setTraceResponse(response: ServerResponse, span: Span): void {
   if (response.headersSent) return;
   const { traceId, spanId, traceFlags } = span.spanContext();
-  response.setHeader('traceresponse', `00-${traceId}-${spanId}-${(traceFlags & 1).toString(16).padStart(2, '0')}`);
+  response.setHeader('traceresponse', `00-${traceId}-${spanId}-${(traceFlags & 0x03).toString(16).padStart(2, '0')}`);
 }
