@@ -1,7 +1,6 @@
-import { context, SpanKind, SpanStatusCode, trace, TraceFlags } from '@opentelemetry/api';
+import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { Attributes, Span } from '@opentelemetry/api';
-import { EXTERNAL_ROOT } from '../propagation/external-root';
-import { externalTraceId, standInSpanId } from '../propagation/external-trace-id';
+import { externalTraceId, setExternalTraceId } from '../propagation/external-trace-id';
 
 const TRACER_NAME = '@org/otel-bootstrap';
 
@@ -36,18 +35,9 @@ export function withNewTrace<T>(name: string, fn: (span: Span) => T, options: Ne
   if (options.correlationId !== undefined)
     attributes['app.correlation_id'] = String(options.correlationId).slice(0, 256);
   const traceId = externalTraceId(options.correlationId);
-  // A trace id of our choosing needs a parent to carry it; the stand-in is marked so samplers treat the span as a
-  // root, exactly as for an inbound X-Trace-ID.
-  const parent = traceId
-    ? trace
-        .setSpanContext(context.active(), {
-          traceId,
-          spanId: standInSpanId(traceId),
-          traceFlags: TraceFlags.NONE,
-          isRemote: true,
-        })
-        .setValue(EXTERNAL_ROOT, true)
-    : context.active();
+  // A trace id of our choosing rides in the context, with no span there: the span is a root with that trace id and
+  // no parent, sampled as a root, exactly as for an inbound X-Trace-ID.
+  const parent = traceId ? setExternalTraceId(trace.deleteSpan(context.active()), traceId) : context.active();
   const spanOptions = { kind: SpanKind.INTERNAL, root: traceId === undefined, attributes };
   return trace.getTracer(TRACER_NAME).startActiveSpan(name, spanOptions, parent, (span) => runInSpan(span, fn));
 }

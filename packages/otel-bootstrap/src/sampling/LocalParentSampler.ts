@@ -9,7 +9,7 @@ import type { Sampler, SamplingResult } from '@opentelemetry/sdk-trace';
  * parses the parent's `ot=th:` value for every span and serializes that tracestate again at export, which stood out
  * in a profile of the in-process span pipeline; composable/, written from the spec since, is no faster at it
  * (bench/findings.md, "Where the rest goes at 100%").
- * Only for the `parentbased_*` samplers; remote parents (and so X-Trace-ID roots) still go to the full sampler.
+ * Only for the `parentbased_*` samplers; remote parents and roots (X-Trace-ID ones too) still go to the full sampler.
  */
 export class LocalParentSampler implements Sampler {
   constructor(private readonly delegate: Sampler) {}

@@ -4,7 +4,6 @@ import type { Sampler } from '@opentelemetry/sdk-trace';
 import type { EndpointRule } from '../config/endpoint-rules';
 import type { KeepConfig, SamplingConfig } from '../config/read-config';
 import type { FileRule } from '../config/rules-file';
-import { EXTERNAL_ROOT } from '../propagation/external-root';
 import {
   ComposableAnnotating,
   ComposableParentThreshold,
@@ -53,9 +52,7 @@ export function createSampling(
     config.rules.from === 'file' ? fileRules(config.rules.list, serviceName) : endpointRules(config.rules.list);
   const roots = rules.length > 0 ? ruleBased([...rules, [() => true, fallback]]) : fallback;
   const parentBased = config.sampler.startsWith('parentbased_');
-  const composite = new CompositeSampler(
-    parentBased ? externalRootAware(new ComposableParentThreshold(roots), roots) : roots,
-  );
+  const composite = new CompositeSampler(parentBased ? new ComposableParentThreshold(roots) : roots);
   const head = parentBased && localParentFastPath ? new LocalParentSampler(composite) : composite;
   return {
     // A head sampler cannot see an error that has not happened yet: with keeping on, what it would drop is still
@@ -64,18 +61,6 @@ export function createSampling(
     sampler: config.keep ? createAlwaysRecordSampler(head) : head,
     keep: config.keep,
     stop: () => remote?.stop(),
-  };
-}
-
-/**
- * A parent that only stands in for a caller who gave us a trace id and no decision (X-Trace-ID, a correlation id)
- * is no parent for sampling: the span under it is sampled as a root, by the rules.
- */
-function externalRootAware(parentBased: ComposableSampler, roots: ComposableSampler): ComposableSampler {
-  return {
-    getSamplingIntent: (parameters) =>
-      (parameters.context.getValue(EXTERNAL_ROOT) ? roots : parentBased).getSamplingIntent(parameters),
-    toString: () => `ExternalRootAware(${parentBased})`,
   };
 }
 

@@ -3,6 +3,7 @@ import type { Context, Span, SpanOptions, Tracer } from '@opentelemetry/api';
 import { isTracingSuppressed } from '@opentelemetry/core';
 import { AlwaysOffSampler, RandomIdGenerator } from '@opentelemetry/sdk-trace';
 import type { Sampler, TracerProvider } from '@opentelemetry/sdk-trace';
+import { RANDOM_TRACE_ID_FLAG } from '../propagation/trace-flags';
 import { LocalParentSampler } from './LocalParentSampler';
 
 const ids = new RandomIdGenerator();
@@ -10,7 +11,8 @@ const PATCHED = new WeakSet<Tracer>();
 
 /**
  * Makes the provider's tracers start a child of an unsampled span from this process without the SDK: the same
- * non-recording span, with the parent's trace id and tracestate, a new span id and no flags.
+ * non-recording span, with the parent's trace id and tracestate, a new span id, and of the flags only the parent's
+ * random-trace-id flag (W3C Trace Context Level 2).
  *
  * Only where the sampler gives such a child NOT_RECORD and the parent's tracestate whatever its name, kind, attributes
  * or links: see {@link decidesUnsampledChildrenAlike}. The SDK's startSpan would still clean its attributes
@@ -59,7 +61,7 @@ function unsampledChild(options: SpanOptions | undefined, parentContext: Context
   return trace.wrapSpanContext({
     traceId: parent.traceId,
     spanId: ids.generateSpanId(),
-    traceFlags: TraceFlags.NONE,
+    traceFlags: parent.traceFlags & RANDOM_TRACE_ID_FLAG,
     traceState: parent.traceState,
   });
 }

@@ -4,6 +4,8 @@ import type { Instrumentation } from '@opentelemetry/instrumentation';
 import type { ResourceDetector } from '@opentelemetry/resources';
 import type { Sampler, SpanLimits, SpanProcessor } from '@opentelemetry/sdk-trace';
 import { startUnsampledChildrenWithoutSdk } from '../sampling/unsampled-children';
+import { startSpansWithRandomFlag } from './random-trace-flag';
+import { RootTraceIdGenerator } from './RootTraceIdGenerator';
 
 /** What the bootstrap has decided; the SDK pieces are only put together here. */
 export interface SdkOptions {
@@ -50,12 +52,17 @@ export function installSdk(options: SdkOptions): InstalledSdk {
     .merge(resourceFromAttributes(options.envAttributes))
     .merge(resourceFromAttributes(options.attributes));
 
+  const ids = new RootTraceIdGenerator();
   const provider = new TracerProvider({
     resource,
+    idGenerator: ids,
     sampler: options.sampler,
     spanLimits: options.spanLimits,
     spanProcessors: [options.spanProcessor],
   });
+  // W3C Trace Context Level 2's random flag, and roots with a trace id from the context; then the shortcut for
+  // unsampled children, which keeps the flag itself, as the outer (cheaper) path.
+  startSpansWithRandomFlag(provider, ids);
   if (options.unsampledChildrenWithoutSdk) startUnsampledChildrenWithoutSdk(provider);
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   if (options.propagator) propagation.setGlobalPropagator(options.propagator);

@@ -3,11 +3,13 @@ import type { Context, Span, SpanContext } from '@opentelemetry/api';
 import { suppressTracing, TraceState } from '@opentelemetry/core';
 import { TracerProvider } from '@opentelemetry/sdk-trace';
 import type { Sampler, SpanProcessor } from '@opentelemetry/sdk-trace';
-import { EXTERNAL_ROOT } from '../../../src/propagation/external-root';
+import { setExternalTraceId } from '../../../src/propagation/external-trace-id';
 import {
   decidesUnsampledChildrenAlike,
   startUnsampledChildrenWithoutSdk,
 } from '../../../src/sampling/unsampled-children';
+import { startSpansWithRandomFlag } from '../../../src/sdk/random-trace-flag';
+import { RootTraceIdGenerator } from '../../../src/sdk/RootTraceIdGenerator';
 import { httpStart, samplingFrom, traceIds } from './sampling-fixtures';
 
 // Differential test: tracers that start unsampled local children without the SDK, against the SDK's own tracers with
@@ -24,14 +26,16 @@ function providerWith(sampler: Sampler, withoutSdk: boolean) {
   };
   // Trace ids in the same order in both providers, so new traces (root: true, an invalid parent) compare too.
   let traces = 0;
-  const idGenerator = {
+  const idGenerator = new RootTraceIdGenerator({
     generateTraceId: () => (++traces).toString(16).padStart(32, '7'),
     generateSpanId: () =>
       Math.floor(Math.random() * 2 ** 48 + 1)
         .toString(16)
         .padStart(16, '0'),
-  };
+  });
   const provider = new TracerProvider({ sampler, spanProcessors: [processor], idGenerator });
+  // As install-sdk.ts does: the SDK's spans get W3C Level 2's random flag, and the shortcut is the outer path.
+  startSpansWithRandomFlag(provider, idGenerator);
   if (withoutSdk) startUnsampledChildrenWithoutSdk(provider);
   return { tracer: provider.getTracer('test'), started };
 }
@@ -86,8 +90,8 @@ describe('an unsampled local parent gets the same child with or without the SDK'
       const parents: Context[] = [
         trace.setSpan(ROOT_CONTEXT, root),
         standIn(rootContext, { isRemote: true }),
-        // X-Trace-ID's stand-in parent: remote, unsampled, and sampled as a root by the rules.
-        standIn(rootContext, { isRemote: true, traceFlags: TraceFlags.NONE }).setValue(EXTERNAL_ROOT, true),
+        // X-Trace-ID: no parent, a trace id in the context for the root, sampled by the rules.
+        setExternalTraceId(ROOT_CONTEXT, rootContext.traceId),
         standIn(rootContext, { isRemote: false, traceState }),
         standIn(rootContext, { traceFlags: TraceFlags.NONE }),
         standIn(rootContext, { traceFlags: rootContext.traceFlags | 0x2 }), // W3C level 2's random flag
