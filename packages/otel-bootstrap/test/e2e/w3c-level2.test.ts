@@ -1,5 +1,5 @@
-import { OtlpReceiver, startFixture } from '@org/otel-testing';
-import type { ReceivedSpan, RunningFixture } from '@org/otel-testing';
+import { useReceiver } from '@org/otel-testing';
+import type { ReceivedSpan } from '@org/otel-testing';
 import { fixture, get } from '../helpers/http';
 
 // W3C Trace Context Level 2 (w3c/trace-context, spec/) and the X-Trace-ID bridge, through a real
@@ -20,27 +20,15 @@ interface Downstream {
 }
 
 describe('W3C Trace Context Level 2, end to end', () => {
-  let receiver: OtlpReceiver;
-  let service: RunningFixture;
-  let port: string;
+  const receiver = useReceiver();
+  let port: number;
 
   beforeAll(async () => {
-    receiver = new OtlpReceiver();
-    await receiver.start();
-    service = startFixture({
-      script: fixture('level2-service.js'),
-      env: {
-        OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
-        OTEL_BSP_SCHEDULE_DELAY: '50',
-        OTEL_SERVICE_NAME: 'level2-svc',
-        OTEL_PROPAGATORS: 'tracecontext,baggage,xtraceid',
-      },
-    });
-    [, port] = await service.waitForLine(/listening (\d+)/);
-  });
-  afterAll(async () => {
-    service.kill('SIGKILL');
-    await receiver.stop();
+    ({ port } = await receiver.startService(fixture('level2-service.js'), {
+      OTEL_BSP_SCHEDULE_DELAY: '50',
+      OTEL_SERVICE_NAME: 'level2-svc',
+      OTEL_PROPAGATORS: 'tracecontext,baggage,xtraceid',
+    }));
   });
 
   /** Calls /call with these headers; resolves with what /echo received and the spans of the trace it made. */
