@@ -1,11 +1,13 @@
 import { diag } from '@opentelemetry/api';
-import { BatchSpanProcessor } from '@opentelemetry/sdk-trace';
+import type { SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace';
 import { readConfig } from './config/read-config';
 import type { InstrumentationConfig, InstrumentationName } from './config/read-config';
 import { installDiagLogger } from './sdk/diagnostics';
 import { createInstrumentations, LOADED_ON_IMPORT_OF } from './instrumentation/factories';
 import { splitByHookCopy } from './instrumentation/hook-copies';
 import { createOnFirstImport } from './instrumentation/on-first-import';
+import { abandonPending } from './export/abandon-pending';
+import { createBatchSpanProcessor } from './export/batch-span-processor';
 import { createTraceExporter } from './export/create-exporter';
 import { compositeOf, createPropagators } from './propagation/propagators';
 import { resourceAttributes, resourceDetectors } from './sdk/resource';
@@ -19,12 +21,14 @@ import { unsupportedNode } from './sdk/node-version';
 import { watchPatches } from './instrumentation/patch-report';
 import { installSdk } from './sdk/install-sdk';
 import { reportStartFailure } from './sdk/start-failure';
-import { installShutdownHooks, withTimeout } from './sdk/shutdown';
+import { flushWithin, installShutdownHooks } from './sdk/shutdown';
+import type { ExitFlush } from './sdk/shutdown';
 
 interface RunningSdk {
   readonly shutdownTimeoutMs: number;
   readonly deferred: DeferredDecisionProcessor | undefined;
   shutdown(): Promise<void>;
+  abandon(): void;
 }
 
 let running: RunningSdk | undefined;
@@ -56,7 +60,7 @@ export function start(): boolean {
 export async function shutdown(): Promise<void> {
   const sdk = running;
   running = undefined;
-  if (sdk) await withTimeout(sdk.shutdown(), sdk.shutdownTimeoutMs);
+  if (sdk) await flushWithin({ flush: () => sdk.shutdown(), abandon: () => sdk.abandon() }, sdk.shutdownTimeoutMs);
 }
 
 /**
@@ -77,7 +81,8 @@ function startSdk(): RunningSdk | undefined {
 
   // Export: OTLP/HTTP (or the terminal tree while no collector answers) behind the stock batch processor, which
   // drops (rather than queues) past its bound.
-  const batch = new BatchSpanProcessor({ exporter: createTraceExporter(config.export), ...config.export.batch });
+  const exporter = createTraceExporter(config.export);
+  const batch = createBatchSpanProcessor(exporter, config.export.batch);
 
   // Sampling: rules and ratios at the head; errors and slow traces kept after the fact, in front of the batch.
   const attributes = resourceAttributes(config.resource);
@@ -109,17 +114,34 @@ function startSdk(): RunningSdk | undefined {
   // Started after the SDK, so the instrumentations created later find its tracer provider already in place.
   const stopLazyLoading = startLazyLoading();
 
-  // Shutdown: flush on SIGTERM, SIGINT and beforeExit without changing how the process ends.
-  const removeHooks = installShutdownHooks(() => processor.forceFlush(), config.sdk.shutdownTimeoutMs);
+  // Shutdown: flush on SIGTERM, SIGINT and beforeExit without changing how the process ends, and within the timeout
+  // whatever the collector does.
+  const exit = exitFlushOf(processor, exporter);
+  const removeHooks = installShutdownHooks(exit, config.sdk.shutdownTimeoutMs);
   return {
     shutdownTimeoutMs: config.sdk.shutdownTimeoutMs,
     deferred,
+    abandon: exit.abandon,
     shutdown: async () => {
       removeHooks();
       stopLazyLoading();
       sampling.stop();
       await sdk.shutdown();
     },
+  };
+}
+
+/**
+ * The exit flush sends what is queued, then waits for every export in flight: the batch processor's own flush settles
+ * at its first failed batch, with others still on their way. Abandoning gives up on those still waiting.
+ */
+function exitFlushOf(processor: SpanProcessor, exporter: SpanExporter): ExitFlush {
+  return {
+    flush: async () => {
+      await processor.forceFlush().catch(() => undefined);
+      await exporter.forceFlush?.();
+    },
+    abandon: () => abandonPending(exporter),
   };
 }
 

@@ -3,6 +3,8 @@ import { diag } from '@opentelemetry/api';
 import { ExportResultCode } from '@opentelemetry/core';
 import type { ExportResult } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
+import { abandonPending } from './abandon-pending';
+import type { AbandoningExporter } from './abandon-pending';
 
 /** Answers whether something accepts connections at the URL's host and port. Never rejects. */
 export type ReachabilityProbe = (url: string) => Promise<boolean>;
@@ -16,7 +18,7 @@ const PROBE_TIMEOUT_MS = 1_000;
  * address, and print each trace in the terminal while none does, so `node --require @org/otel-bootstrap app.js`
  * shows something on a laptop with no Jaeger running. It switches back as soon as a collector answers.
  */
-export class CollectorFallbackExporter implements SpanExporter {
+export class CollectorFallbackExporter implements AbandoningExporter {
   private probed: { at: number; answer: Promise<boolean> } | undefined;
   private collectorSeen: boolean | undefined;
 
@@ -50,6 +52,10 @@ export class CollectorFallbackExporter implements SpanExporter {
 
   async shutdown(): Promise<void> {
     await Promise.all([this.otlp.shutdown(), this.terminal.shutdown()]);
+  }
+
+  abandon(): void {
+    abandonPending(this.otlp);
   }
 
   private collectorAnswers(): Promise<boolean> {

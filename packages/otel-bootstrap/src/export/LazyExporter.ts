@@ -1,6 +1,8 @@
 import { ExportResultCode } from '@opentelemetry/core';
 import type { ExportResult } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
+import { abandonPending } from './abandon-pending';
+import type { AbandoningExporter } from './abandon-pending';
 
 /**
  * Builds the real exporter on its first export, off the app's startup path. The OTLP protobuf exporter brings its
@@ -8,7 +10,7 @@ import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
  * bootstrap used to load at startup, none of them needed before the first export
  * (bench/findings.md, "Startup without sdk-node").
  */
-export class LazyExporter implements SpanExporter {
+export class LazyExporter implements AbandoningExporter {
   private exporter: SpanExporter | undefined;
   /** Why the build failed: it is not tried again, since what failed (a missing module) fails the same way each time. */
   private buildError: Error | undefined;
@@ -36,5 +38,9 @@ export class LazyExporter implements SpanExporter {
 
   async shutdown(): Promise<void> {
     await this.exporter?.shutdown();
+  }
+
+  abandon(): void {
+    abandonPending(this.exporter);
   }
 }

@@ -2,6 +2,7 @@ import { ExportResultCode } from '@opentelemetry/core';
 import { diag } from '@opentelemetry/api';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
 import type { ExportConfig } from '../config/read-config';
+import type { AbandoningExporter } from './abandon-pending';
 import { CollectorFallbackExporter } from './CollectorFallbackExporter';
 import { LazyExporter } from './LazyExporter';
 import { TerminalTreeExporter } from './TerminalTreeExporter';
@@ -9,11 +10,15 @@ import { TerminalTreeExporter } from './TerminalTreeExporter';
 /** A fallback tree printer must never flood a log: past this many traces a second, it counts instead. */
 const FALLBACK_TRACES_PER_SECOND = 10;
 
-/** The exporter OTEL_TRACES_EXPORTER asks for; with nothing chosen, OTLP with the terminal as fallback. */
+/**
+ * The exporter OTEL_TRACES_EXPORTER asks for; with nothing chosen, OTLP with the terminal as fallback. Its requests
+ * and retries never keep the process alive: the bootstrap's exit flush does, for a bounded time, then abandons them
+ * (see abandon-pending.ts).
+ */
 export function createTraceExporter(config: ExportConfig): SpanExporter {
   if (config.exporter === 'none') return DISCARD;
   if (config.exporter === 'terminal') return new TerminalTreeExporter();
-  const otlp = new LazyExporter(() => createOtlpExporter(config));
+  const otlp = new LazyExporter(() => createOtlpExporter(config, { holdsProcess: false }));
   if (!config.terminalFallback) return otlp;
   const terminal = new TerminalTreeExporter({ maxTracesPerSecond: FALLBACK_TRACES_PER_SECOND });
   return new CollectorFallbackExporter(otlp, terminal, config.tracesUrl);
@@ -24,11 +29,23 @@ const DISCARD: SpanExporter = {
   shutdown: () => Promise.resolve(),
 };
 
+/** How an OTLP exporter's requests and retry timers treat the process. */
+export interface OtlpExporterOptions {
+  /**
+   * True (the default) for a caller that awaits the export itself, such as `doctor`. False in the bootstrap, where
+   * an export still waiting on a collector must not keep a finished app's process alive.
+   */
+  readonly holdsProcess?: boolean;
+}
+
 /**
  * The OTLP/HTTP trace exporter for the configured protocol. Only the chosen encoder is loaded: the protobuf and JSON
- * exporters are separate upstream packages.
+ * serializers are separate upstream modules.
  */
-export function createOtlpExporter(config: ExportConfig): SpanExporter {
+export function createOtlpExporter(
+  config: ExportConfig,
+  { holdsProcess = true }: OtlpExporterOptions = {},
+): SpanExporter {
   const options = {
     url: config.tracesUrl,
     headers: { ...config.headers },
@@ -39,31 +56,56 @@ export function createOtlpExporter(config: ExportConfig): SpanExporter {
     // any other overflow.
     concurrencyLimit: 2,
   };
-  if (config.protocol === 'http/json') {
-    const { OTLPTraceExporter } =
-      require('@opentelemetry/exporter-trace-otlp-http') as typeof import('@opentelemetry/exporter-trace-otlp-http');
-    return new OTLPTraceExporter(options);
-  }
-  if (config.protobufEncoder === 'upstream') {
+  if (config.protocol !== 'http/json' && config.protobufEncoder === 'upstream') {
+    // The fallback should our encoder ever be wrong: upstream's exporter whole, its transport included, whose retries
+    // keep a finished process alive while the collector is down (docs/troubleshooting.md).
     const { OTLPTraceExporter } =
       require('@opentelemetry/exporter-trace-otlp-proto') as typeof import('@opentelemetry/exporter-trace-otlp-proto');
     return new OTLPTraceExporter(options);
   }
-  return createOurProtobufExporter(options);
+  return createOurOtlpExporter(options, config.protocol, holdsProcess);
 }
 
 type NodeHttp = typeof import('@opentelemetry/otlp-exporter-base/node-http');
 
-/** Upstream's OTLP/HTTP protobuf exporter (transport, retries, bounded queue) with our encoder in its place. */
-function createOurProtobufExporter(options: Parameters<NodeHttp['convertLegacyHttpOptions']>[0]): SpanExporter {
-  const { OTLPExporterBase } =
+/**
+ * Upstream's OTLP/HTTP exporter (bounded queue, response handling) over our transport (OtlpHttpTransport.ts), with
+ * our protobuf encoder, or upstream's JSON one: what `@opentelemetry/exporter-trace-otlp-http` builds, with our
+ * transport in place of upstream's.
+ */
+function createOurOtlpExporter(
+  options: Parameters<NodeHttp['convertLegacyHttpOptions']>[0],
+  protocol: ExportConfig['protocol'],
+  holdsProcess: boolean,
+): AbandoningExporter {
+  const { OTLPExporterBase, createOtlpNetworkExportDelegate } =
     require('@opentelemetry/otlp-exporter-base') as typeof import('@opentelemetry/otlp-exporter-base');
-  const { convertLegacyHttpOptions, createOtlpHttpExportDelegate } =
+  const { convertLegacyHttpOptions, createOtlpHttpExporterMetrics } =
     require('@opentelemetry/otlp-exporter-base/node-http') as NodeHttp;
-  const { ProtobufTraceSerializer, TraceExporterMetricsHelper } =
+  const { JsonTraceSerializer, TraceExporterMetricsHelper } =
+    require('@opentelemetry/otlp-transformer') as typeof import('@opentelemetry/otlp-transformer');
+  const { OtlpHttpTransport } = require('./OtlpHttpTransport') as typeof import('./OtlpHttpTransport');
+  const json = protocol === 'http/json';
+  const contentType = json ? 'application/json' : 'application/x-protobuf';
+  const http = convertLegacyHttpOptions(options, 'TRACES', 'v1/traces', { 'Content-Type': contentType });
+  const transport = new OtlpHttpTransport(http, holdsProcess);
+  const metrics = createOtlpHttpExporterMetrics(
+    'otlp_http_span_exporter',
+    TraceExporterMetricsHelper,
+    http.url,
+    undefined,
+  );
+  const serializer = json ? JsonTraceSerializer : ourProtobufSerializer();
+  const exporter = new OTLPExporterBase(createOtlpNetworkExportDelegate(http, serializer, metrics, transport));
+  return Object.assign(exporter, { abandon: () => transport.abandon() });
+}
+
+/** Our encoder, with upstream's response decoder. */
+function ourProtobufSerializer() {
+  const { ProtobufTraceSerializer } =
     require('@opentelemetry/otlp-transformer') as typeof import('@opentelemetry/otlp-transformer');
   const { encodeSpans } = require('./protobuf-spans') as typeof import('./protobuf-spans');
-  const serializer = {
+  return {
     // Upstream's export path does not catch a throwing serializer; a batch that cannot be encoded is dropped instead.
     serializeRequest: (spans: ReadableSpan[]) => {
       try {
@@ -75,8 +117,4 @@ function createOurProtobufExporter(options: Parameters<NodeHttp['convertLegacyHt
     },
     deserializeResponse: ProtobufTraceSerializer.deserializeResponse,
   };
-  const http = convertLegacyHttpOptions(options, 'TRACES', 'v1/traces', { 'Content-Type': 'application/x-protobuf' });
-  return new OTLPExporterBase(
-    createOtlpHttpExportDelegate(http, serializer, 'otlp_http_span_exporter', TraceExporterMetricsHelper, undefined),
-  );
 }

@@ -1,0 +1,18 @@
+import type { SpanExporter } from '@opentelemetry/sdk-trace';
+
+/**
+ * A SpanExporter that can give up, at once, on the exports it is still waiting for: what the exit flush does when
+ * its time is up, so that retries and open requests to a dead or hanging collector never outlive it.
+ */
+export interface AbandoningExporter extends SpanExporter {
+  abandon(): void;
+}
+
+/** Abandons what `exporter` is still sending, if it sends anything; never throws. */
+export function abandonPending(exporter: SpanExporter | undefined): void {
+  try {
+    (exporter as Partial<AbandoningExporter> | undefined)?.abandon?.();
+  } catch {
+    // Giving up is best effort: the process is ending anyway.
+  }
+}
