@@ -66,8 +66,8 @@ describe('logs, helpers and trace ids at the edges', () => {
     // The two loggers write independently, so their lines can arrive in either order.
     const byLogger = (a: LogLine, b: LogLine) => String(a.logger).localeCompare(String(b.logger));
     expect(inRequest.sort(byLogger).map((l) => [l.logger, l.trace_id, l.span_id, l.trace_flags])).toEqual([
-      ['pino', ids.trace_id, ids.span_id, '01'],
-      ['winston', ids.trace_id, ids.span_id, '01'],
+      ['pino', ids.trace_id, ids.span_id, '03'],
+      ['winston', ids.trace_id, ids.span_id, '03'],
     ]);
     const startup = lines.filter((l) => l.text === 'startup');
     expect(startup).toHaveLength(2);
@@ -78,7 +78,7 @@ describe('logs, helpers and trace ids at the edges', () => {
     const response = await fetch(`http://127.0.0.1:${port}/log`);
     await receiver.waitForSpans(1);
     const server = receiver.spans.find((s) => s.kind === 'SERVER');
-    expect(response.headers.get('traceresponse')).toBe(`00-${server?.traceId}-${server?.spanId}-01`);
+    expect(response.headers.get('traceresponse')).toBe(`00-${server?.traceId}-${server?.spanId}-03`);
   });
 
   it('traced(): the return value passes through; a rejection gives an exception event and ERROR, and is rethrown', async () => {

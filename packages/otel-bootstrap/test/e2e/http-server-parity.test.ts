@@ -193,7 +193,7 @@ describe('our HTTP server spans match upstream instrumentation-http, request for
   it('sets traceresponse to the server span, in both', () => {
     for (const run of [lean, upstream]) {
       const span = run.serverSpans.get('no route')!;
-      expect(run.traceResponses.get('no route')).toBe(`00-${span.traceId}-${span.spanId}-01`);
+      expect(run.traceResponses.get('no route')).toBe(`00-${span.traceId}-${span.spanId}-03`);
     }
   });
 });
