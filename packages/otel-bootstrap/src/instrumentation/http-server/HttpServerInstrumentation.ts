@@ -96,7 +96,8 @@ export class HttpServerInstrumentation extends InstrumentationBase<HttpServerIns
     );
     const open: OpenSpan = { span, rpcMetadata: { type: RPCType.HTTP, span } };
     const active = setRPCMetadata(trace.setSpan(parent, span), open.rpcMetadata);
-    (response[OPEN_SPANS] ??= []).push(open);
+    if (!Object.hasOwn(response, OPEN_SPANS)) hide(response, OPEN_SPANS, []);
+    response[OPEN_SPANS]!.push(open);
     // Listeners on the request and response (body parsers, on-finished loggers) run in the request's context; the
     // first one, if 'request' is emitted again for the same pair, as upstream's context.bind does.
     runEventsInContext(request, active);
@@ -115,9 +116,17 @@ export class HttpServerInstrumentation extends InstrumentationBase<HttpServerIns
 /** Makes every event of `emitter` run in `active`, chaining to the emit it had (its own or its prototype's). */
 function runEventsInContext(emitter: Traced, active: Context): void {
   if (Object.hasOwn(emitter, ORIGINAL_EMIT)) return;
-  emitter[ORIGINAL_EMIT] = emitter.emit;
-  emitter[CONTEXT] = active;
-  emitter.emit = emitInRequestContext;
+  hide(emitter, ORIGINAL_EMIT, emitter.emit);
+  hide(emitter, CONTEXT, active);
+  hide(emitter, 'emit', emitInRequestContext);
+}
+
+/**
+ * Sets a property the app must not see: not enumerable, so `Object.keys(req)`, `{ ...req }` and loggers that walk
+ * the request or response find what they find untraced (issue 19).
+ */
+function hide(target: object, key: PropertyKey, value: unknown): void {
+  Object.defineProperty(target, key, { value, writable: true, configurable: true, enumerable: false });
 }
 
 /** The emit of requests and responses in flight: their events run in the request's context, and end the spans. */
