@@ -1,41 +1,12 @@
-import { context, isSpanContextValid, trace, TraceFlags } from '@opentelemetry/api';
-import type { Context, Span, SpanOptions, Tracer } from '@opentelemetry/api';
+import { isSpanContextValid, trace, TraceFlags } from '@opentelemetry/api';
+import type { Context, Span, SpanOptions } from '@opentelemetry/api';
 import { isTracingSuppressed } from '@opentelemetry/core';
 import { AlwaysOffSampler, RandomIdGenerator } from '@opentelemetry/sdk-trace';
-import type { Sampler, TracerProvider } from '@opentelemetry/sdk-trace';
+import type { Sampler } from '@opentelemetry/sdk-trace';
 import { RANDOM_TRACE_ID_FLAG } from '../propagation/trace-flags';
 import { LocalParentSampler } from './LocalParentSampler';
 
 const ids = new RandomIdGenerator();
-const PATCHED = new WeakSet<Tracer>();
-
-/**
- * Makes the provider's tracers start a child of an unsampled span from this process without the SDK: the same
- * non-recording span, with the parent's trace id and tracestate, a new span id, and of the flags only the parent's
- * random-trace-id flag (W3C Trace Context Level 2).
- *
- * Only where the sampler gives such a child NOT_RECORD and the parent's tracestate whatever its name, kind, attributes
- * or links: see {@link decidesUnsampledChildrenAlike}. The SDK's startSpan would still clean its attributes
- * (allocating a WeakSet per value) and ask the sampler, for a span that records nothing; skipping that lowers the
- * app's CPU per request when most traces are not sampled (bench/findings.md, "Unsampled children without the SDK").
- * test/unit/sampling/unsampled-children.test.ts compares it with the SDK's spans.
- * One difference: the SDK's own `otel.sdk.span.started` metric, reported only if the app installs a global meter
- * provider, does not count these spans.
- */
-export function startUnsampledChildrenWithoutSdk(provider: TracerProvider): void {
-  const getTracer = provider.getTracer.bind(provider);
-  provider.getTracer = (name, version, options) => {
-    const tracer = getTracer(name, version, options);
-    if (!PATCHED.has(tracer)) {
-      PATCHED.add(tracer);
-      const startSpan = tracer.startSpan.bind(tracer);
-      // The SDK's startActiveSpan calls this.startSpan, so it takes the same path.
-      tracer.startSpan = (spanName: string, spanOptions?: SpanOptions, parentContext: Context = context.active()) =>
-        unsampledChild(spanOptions, parentContext) ?? startSpan(spanName, spanOptions, parentContext);
-    }
-    return tracer;
-  };
-}
 
 /**
  * LocalParentSampler (the `parentbased_*` samplers without error or latency keeping, which wraps them in upstream's
@@ -46,7 +17,21 @@ export function decidesUnsampledChildrenAlike(sampler: Sampler): boolean {
   return sampler instanceof LocalParentSampler || sampler instanceof AlwaysOffSampler;
 }
 
-function unsampledChild(options: SpanOptions | undefined, parentContext: Context): Span | undefined {
+/**
+ * A child of an unsampled span from this process, started without the SDK (sdk/tracer-start-span.ts): the same
+ * non-recording span, with the parent's trace id and tracestate, a new span id, and of the flags only the parent's
+ * random-trace-id flag (W3C Trace Context Level 2).
+ *
+ * Only where the sampler gives such a child NOT_RECORD and the parent's tracestate whatever its name, kind, attributes
+ * or links: see {@link decidesUnsampledChildrenAlike}. The SDK's startSpan would still clean its attributes
+ * (allocating a WeakSet per value) and ask the sampler, for a span that records nothing; skipping that lowers the
+ * app's CPU per request when most traces are not sampled (bench/findings.md, "Unsampled children without the SDK").
+ * test/unit/sampling/unsampled-children.test.ts compares it with the SDK's spans.
+ * One difference: the SDK's own `otel.sdk.span.started` metric, reported only if the app installs a global meter
+ * provider, does not count these spans.
+ * Undefined where the SDK must start the span.
+ */
+export function unsampledChild(options: SpanOptions | undefined, parentContext: Context): Span | undefined {
   if (options?.root) return undefined;
   const parent = trace.getSpanContext(parentContext);
   if (

@@ -3,8 +3,8 @@ import type { TextMapPropagator } from '@opentelemetry/api';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
 import type { ResourceDetector } from '@opentelemetry/resources';
 import type { Sampler, SpanLimits, SpanProcessor } from '@opentelemetry/sdk-trace';
-import { startUnsampledChildrenWithoutSdk } from '../sampling/unsampled-children';
 import { startSpansWithRandomFlag } from './random-trace-flag';
+import { startUnsampledChildrenWithoutSdk } from './tracer-start-span';
 import { RootTraceIdGenerator } from './RootTraceIdGenerator';
 
 /** What the bootstrap has decided; the SDK pieces are only put together here. */

@@ -1,11 +1,10 @@
-import { context, isSpanContextValid, trace } from '@opentelemetry/api';
-import type { Context, Span, SpanContext, SpanOptions, Tracer } from '@opentelemetry/api';
+import { isSpanContextValid, trace } from '@opentelemetry/api';
+import type { Context, Span, SpanContext, SpanOptions } from '@opentelemetry/api';
 import type { TracerProvider } from '@opentelemetry/sdk-trace';
 import { getExternalTraceId } from '../propagation/external-trace-id';
 import { RANDOM_TRACE_ID_FLAG } from '../propagation/trace-flags';
 import type { RootTraceIdGenerator } from './RootTraceIdGenerator';
-
-const PATCHED = new WeakSet<Tracer>();
+import { wrapStartSpan } from './tracer-start-span';
 
 /**
  * W3C Trace Context Level 2's random-trace-id flag (0x02) on the spans the provider's tracers start, which the SDK's
@@ -19,18 +18,9 @@ const PATCHED = new WeakSet<Tracer>();
  * Span processors' `onStart` still sees the SDK's flags; the span context they and the exporter read later has it.
  */
 export function startSpansWithRandomFlag(provider: TracerProvider, ids: RootTraceIdGenerator): void {
-  const getTracer = provider.getTracer.bind(provider);
-  provider.getTracer = (name, version, options) => {
-    const tracer = getTracer(name, version, options);
-    if (!PATCHED.has(tracer)) {
-      PATCHED.add(tracer);
-      const startSpan = tracer.startSpan.bind(tracer);
-      // The SDK's startActiveSpan calls this.startSpan, so it takes the same path.
-      tracer.startSpan = (spanName: string, spanOptions?: SpanOptions, parentContext: Context = context.active()) =>
-        startWithFlag(() => startSpan(spanName, spanOptions, parentContext), ids, spanOptions, parentContext);
-    }
-    return tracer;
-  };
+  wrapStartSpan(provider, (start, name, options, parentContext) =>
+    startWithFlag(() => start(name, options, parentContext), ids, options, parentContext),
+  );
 }
 
 function startWithFlag(

@@ -4,12 +4,10 @@ import { suppressTracing, TraceState } from '@opentelemetry/core';
 import { TracerProvider } from '@opentelemetry/sdk-trace';
 import type { Sampler, SpanProcessor } from '@opentelemetry/sdk-trace';
 import { setExternalTraceId } from '../../../src/propagation/external-trace-id';
-import {
-  decidesUnsampledChildrenAlike,
-  startUnsampledChildrenWithoutSdk,
-} from '../../../src/sampling/unsampled-children';
+import { decidesUnsampledChildrenAlike } from '../../../src/sampling/unsampled-children';
 import { startSpansWithRandomFlag } from '../../../src/sdk/random-trace-flag';
 import { RootTraceIdGenerator } from '../../../src/sdk/RootTraceIdGenerator';
+import { startUnsampledChildrenWithoutSdk } from '../../../src/sdk/tracer-start-span';
 import { httpStart, samplingFrom, traceIds } from './sampling-fixtures';
 
 // Differential test: tracers that start unsampled local children without the SDK, against the SDK's own tracers with
