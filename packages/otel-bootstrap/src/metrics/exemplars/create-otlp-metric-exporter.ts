@@ -1,0 +1,147 @@
+import { diag } from '@opentelemetry/api';
+import type { ExportResult } from '@opentelemetry/core';
+import type { CompressionAlgorithm } from '@opentelemetry/otlp-exporter-base';
+import type { ISerializer } from '@opentelemetry/otlp-transformer';
+import type {
+  AggregationTemporality,
+  InstrumentType,
+  PushMetricExporter,
+  ResourceMetrics,
+} from '@opentelemetry/sdk-metrics';
+import type { ExemplarStore } from './ExemplarStore';
+import { clearDeltaExemplars, exemplarsOfPoints } from './exemplar-points';
+import type { HistogramPointExemplars } from './exemplar-points';
+
+/**
+ * ```ts
+ * function createOtlpMetricExporter(options: OtlpMetricExportOptions, store: ExemplarStore | undefined): PushMetricExporter;
+ * ```
+ *
+ * OTLP/HTTP metrics (`options.url` is the full `/v1/metrics` address) whose histogram points carry `store`'s
+ * exemplars for their buckets; without a store, what upstream's exporter sends. Upstream does the rest: the HTTP
+ * delegate of `@opentelemetry/otlp-exporter-base` (queue, timeout, retries, gzip) and the serializers of
+ * `@opentelemetry/otlp-transformer`. What upstream lacks, and this adds: exemplars in both serializers (they write
+ * none: json-exemplars.ts, protobuf-exemplars.ts) and the temporality preference of
+ * `@opentelemetry/exporter-metrics-otlp-http`, which we do not load for that alone. Exemplars of delta points are
+ * forgotten once their export completes; cumulative points keep showing the latest per bucket.
+ */
+export interface OtlpMetricExportOptions {
+  readonly url: string;
+  readonly protocol: 'http/protobuf' | 'http/json';
+  readonly headers: Record<string, string>;
+  readonly timeoutMillis: number;
+  readonly compression: 'gzip' | 'none';
+  readonly temporalityPreference: 'cumulative' | 'delta' | 'lowmemory';
+}
+
+type NodeHttp = typeof import('@opentelemetry/otlp-exporter-base/node-http');
+type Transformer = typeof import('@opentelemetry/otlp-transformer');
+type MetricsSerializer = ISerializer<ResourceMetrics, unknown>;
+
+/** See {@link OtlpMetricExportOptions}. */
+export function createOtlpMetricExporter(
+  options: OtlpMetricExportOptions,
+  store: ExemplarStore | undefined,
+): PushMetricExporter {
+  const { OTLPExporterBase } =
+    require('@opentelemetry/otlp-exporter-base') as typeof import('@opentelemetry/otlp-exporter-base');
+  const { convertLegacyHttpOptions, createOtlpHttpExportDelegate } =
+    require('@opentelemetry/otlp-exporter-base/node-http') as NodeHttp;
+  const { MetricsExporterMetricsHelper } = require('@opentelemetry/otlp-transformer') as Transformer;
+  const json = options.protocol === 'http/json';
+  const http = convertLegacyHttpOptions(
+    {
+      url: options.url,
+      headers: { ...options.headers },
+      timeoutMillis: options.timeoutMillis,
+      compression: options.compression as CompressionAlgorithm,
+    },
+    'METRICS',
+    'v1/metrics',
+    { 'Content-Type': json ? 'application/json' : 'application/x-protobuf' },
+  );
+  const pending = new WeakMap<ResourceMetrics, HistogramPointExemplars[]>();
+  const serializer = exemplarSerializer(json, (metrics) => pending.get(metrics) ?? []);
+  const delegate = createOtlpHttpExportDelegate(
+    http,
+    serializer,
+    'otlp_http_metric_exporter',
+    MetricsExporterMetricsHelper,
+    undefined,
+  );
+  const base = new OTLPExporterBase<ResourceMetrics>(delegate);
+  const selectAggregationTemporality = temporalitySelector(options.temporalityPreference);
+  return {
+    export(metrics: ResourceMetrics, resultCallback: (result: ExportResult) => void): void {
+      const points = store ? collectExemplars(metrics, store) : [];
+      pending.set(metrics, points);
+      base.export(metrics, (result) => {
+        if (store) clearDeltaExemplars(points, store);
+        resultCallback(result);
+      });
+    },
+    forceFlush: () => base.forceFlush(),
+    shutdown: () => base.shutdown(),
+    selectAggregationTemporality,
+  };
+}
+
+/** The exemplars of every histogram point, or none if the store fails: the metrics go out either way. */
+function collectExemplars(metrics: ResourceMetrics, store: ExemplarStore): HistogramPointExemplars[] {
+  try {
+    return exemplarsOfPoints(metrics, store);
+  } catch (error) {
+    diag.error('could not collect exemplars; the metrics are exported without them', error);
+    return [];
+  }
+}
+
+/** Upstream's serializer, its output then given the exemplars of `pointsOf(metrics)`. */
+function exemplarSerializer(
+  json: boolean,
+  pointsOf: (metrics: ResourceMetrics) => readonly HistogramPointExemplars[],
+): MetricsSerializer {
+  const transformer = require('@opentelemetry/otlp-transformer') as Transformer;
+  const upstream = (
+    json ? transformer.JsonMetricsSerializer : transformer.ProtobufMetricsSerializer
+  ) as MetricsSerializer;
+  const add = json
+    ? (require('./json-exemplars') as typeof import('./json-exemplars')).addJsonExemplars
+    : (require('./protobuf-exemplars') as typeof import('./protobuf-exemplars')).addProtobufExemplars;
+  return {
+    serializeRequest(metrics: ResourceMetrics): Uint8Array | undefined {
+      const request = upstream.serializeRequest(metrics);
+      if (!request) return request;
+      try {
+        return add(request, pointsOf(metrics));
+      } catch (error) {
+        diag.error('could not add exemplars to the metrics request; it is sent without them', error);
+        return request;
+      }
+    },
+    deserializeResponse: (data: Uint8Array) => upstream.deserializeResponse(data),
+  };
+}
+
+// sdk-metrics' enum values (AggregationTemporality.DELTA = 0, CUMULATIVE = 1), written out so that choosing one
+// loads nothing.
+const DELTA = 0 as AggregationTemporality;
+const CUMULATIVE = 1 as AggregationTemporality;
+
+/**
+ * OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE as the specification defines it: `delta` makes counters and
+ * histograms (sync and async counters) delta, `lowmemory` only the synchronous counter and histogram; up-down
+ * counters and gauges stay cumulative.
+ */
+function temporalitySelector(
+  preference: OtlpMetricExportOptions['temporalityPreference'],
+): (type: InstrumentType) => AggregationTemporality {
+  const deltaTypes = new Set<string>(
+    preference === 'delta'
+      ? ['COUNTER', 'OBSERVABLE_COUNTER', 'HISTOGRAM']
+      : preference === 'lowmemory'
+        ? ['COUNTER', 'HISTOGRAM']
+        : [],
+  );
+  return (type) => (deltaTypes.has(type) ? DELTA : CUMULATIVE);
+}
