@@ -1,12 +1,13 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import type { Context, Span } from '@opentelemetry/api';
+import type { Attributes, Context, Span } from '@opentelemetry/api';
 import { RPCType, setRPCMetadata } from '@opentelemetry/core';
 import type { RPCMetadata } from '@opentelemetry/core';
 import { InstrumentationBase, InstrumentationNodeModuleDefinition, isWrapped } from '@opentelemetry/instrumentation';
 import type { InstrumentationConfig } from '@opentelemetry/instrumentation';
 import { setTraceResponse } from './traceresponse';
 import { requestAttributes } from './server-attributes';
+import { recordServerDuration } from './server-metrics';
 
 // Why not upstream's server side: even with the sampler off, so that no span is recorded,
 // @opentelemetry/instrumentation-http adds a large part of the untraced app's CPU to each W1 request; this one adds
@@ -31,6 +32,11 @@ interface OpenSpan {
   readonly span: Span;
   /** Where express and fastify report the matched route, as they do to upstream's instrumentation. */
   readonly rpcMetadata: RPCMetadata;
+  /** For `http.server.request.duration`: when the request arrived (performance.now()), its start attributes. */
+  readonly start: number;
+  readonly attributes: Attributes;
+  /** The request's context, which holds the span: the duration's exemplar points at it. */
+  readonly active: Context;
 }
 type Emit = (this: unknown, event: string | symbol, ...args: unknown[]) => boolean;
 type Traced = { [CONTEXT]?: Context; [ORIGINAL_EMIT]?: Emit; emit: Emit };
@@ -88,14 +94,13 @@ export class HttpServerInstrumentation extends InstrumentationBase<HttpServerIns
   }
 
   private startServerSpan(request: TracedRequest, response: TracedResponse, scheme: 'http' | 'https') {
+    const start = performance.now();
     const parent = propagation.extract(ROOT_CONTEXT, request.headers);
-    const span = this.tracer.startSpan(
-      request.method || 'GET',
-      { kind: SpanKind.SERVER, attributes: requestAttributes(request, scheme) },
-      parent,
-    );
-    const open: OpenSpan = { span, rpcMetadata: { type: RPCType.HTTP, span } };
-    const active = setRPCMetadata(trace.setSpan(parent, span), open.rpcMetadata);
+    const attributes = requestAttributes(request, scheme);
+    const span = this.tracer.startSpan(request.method || 'GET', { kind: SpanKind.SERVER, attributes }, parent);
+    const rpcMetadata: RPCMetadata = { type: RPCType.HTTP, span };
+    const active = setRPCMetadata(trace.setSpan(parent, span), rpcMetadata);
+    const open: OpenSpan = { span, rpcMetadata, start, attributes, active };
     if (!Object.hasOwn(response, OPEN_SPANS)) hide(response, OPEN_SPANS, []);
     response[OPEN_SPANS]!.push(open);
     // Listeners on the request and response (body parsers, on-finished loggers) run in the request's context; the
@@ -150,6 +155,21 @@ function endSpan(response: TracedResponse, open: OpenSpan, error?: unknown): voi
   spans!.splice(index, 1);
   const { span } = open;
   // Nothing here may reach the app: a strange error value or a failing span method only costs the attributes.
+  try {
+    // Every request, sampled or not: metrics are not sampled.
+    recordServerDuration(
+      open.start,
+      {
+        request: open.attributes,
+        statusCode: response.statusCode,
+        route: open.rpcMetadata.route,
+        errorName: error === undefined ? undefined : String((error as { name?: unknown })?.name ?? 'Error'),
+      },
+      open.active,
+    );
+  } catch {
+    // see above
+  }
   try {
     if (error !== undefined) {
       const { name, message } = error as { name?: string; message?: string };

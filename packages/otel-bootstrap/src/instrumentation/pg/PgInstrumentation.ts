@@ -16,12 +16,16 @@ import {
   sanitizedErrorMessage,
 } from './pg-attributes';
 import type { ConnectionParameters, PoolOptions, QueryConfig } from './pg-attributes';
+import { recordQueryDuration, startQueryTiming } from './pg-metrics';
+import type { QueryTiming } from './pg-metrics';
 
 // Why not upstream's: @opentelemetry/instrumentation-pg builds metric attributes, reads the clock and parses the pool's
 // connection string on every call, even when no span is recorded and no meter exists, so it costs the app more CPU per
 // query than this one, with the sampler off and at 100% alike (bench/findings.md, "Our pg instrumentation"). This one
-// makes the same spans under its own scope (test/e2e/pg-parity.test.ts compares the two) and skips what we never export
-// or configure: metrics (and the four listeners upstream adds to every pool for them), hooks, sqlcommenter,
+// makes the same spans under its own scope (test/e2e/pg-parity.test.ts compares the two), and upstream's
+// db.client.operation.duration (pg-metrics.ts, with attribute sets cached instead of built per query); it skips what
+// we never export or configure: the pool's connection metrics (and the four listeners upstream adds to every pool for
+// them), hooks, sqlcommenter,
 // requireParentSpan, enhancedDatabaseReporting. The SQL text is scrubbed of literals only when the span is recorded.
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- patched methods keep whatever `this` pg gives them
@@ -112,6 +116,7 @@ export class PgInstrumentation extends InstrumentationBase<InstrumentationConfig
         kind: SpanKind.CLIENT,
         attributes: connectionAttributes(params),
       });
+      const timing = startQueryTiming(params, config, span);
       if (config && span.isRecording()) {
         span.setAttribute('db.query.text', scrubSqlLiterals(config.text));
         if (typeof config.name === 'string') span.setAttribute('db.postgresql.plan', config.name);
@@ -119,7 +124,7 @@ export class PgInstrumentation extends InstrumentationBase<InstrumentationConfig
       const last = args.length - 1;
       if (last >= 0) {
         if (typeof args[last] === 'function') {
-          args[last] = endingCallback(span, args[last] as AnyFunction);
+          args[last] = endingCallback(span, args[last] as AnyFunction, timing);
         } else if (
           typeof config?.callback === 'function' &&
           Object.prototype.propertyIsEnumerable.call(config, 'callback')
@@ -127,7 +132,7 @@ export class PgInstrumentation extends InstrumentationBase<InstrumentationConfig
           // As upstream does: pg reads the callback back from the config object, so it is replaced there. A frozen
           // config keeps its callback, and the span is never ended (upstream's write fails silently, ours here).
           try {
-            (args[0] as { callback: unknown }).callback = endingCallback(span, config.callback as AnyFunction);
+            (args[0] as { callback: unknown }).callback = endingCallback(span, config.callback as AnyFunction, timing);
           } catch {
             // the app's object, the app's callback
           }
@@ -137,11 +142,12 @@ export class PgInstrumentation extends InstrumentationBase<InstrumentationConfig
       try {
         result = original.apply(this, args);
       } catch (error) {
+        recordQueryDuration(timing, error);
         fail(span, error, errorMessage(error));
         span.end();
         throw error;
       }
-      return endWhenSettled(span, result);
+      return endWhenSettled(span, result, timing);
     };
   }
 
@@ -179,11 +185,12 @@ function queryConfigOf(args: readonly unknown[]): QueryConfig | undefined {
  * Wraps a query's callback so the span ends when it is called. When the query ran inside a span, the callback
  * runs in the query's context: pg calls it from its socket's events, which carry the connection's context.
  */
-function endingCallback(span: Span, callback: AnyFunction): AnyFunction {
+function endingCallback(span: Span, callback: AnyFunction, timing?: QueryTiming): AnyFunction {
   const active = context.active();
   const inSpan = trace.getSpan(active) !== undefined;
   // Returns nothing, as upstream's wrapper does: pg-pool returns a callback's result from connect() after end().
   return function endSpanThenCallBack(this: unknown, error: unknown, ...rest: unknown[]): void {
+    if (timing) recordQueryDuration(timing, error);
     if (error) fail(span, error, (error as { message?: string }).message);
     span.end();
     if (inSpan) context.with(active, callback, this, error, ...rest);
@@ -205,14 +212,16 @@ function connecting(span: Span, target: unknown, original: AnyFunction, callback
 }
 
 /** A promise pg returned, ending the span when it settles; anything else as it is (a callback ends the span). */
-function endWhenSettled(span: Span, result: unknown): unknown {
+function endWhenSettled(span: Span, result: unknown, timing?: QueryTiming): unknown {
   if (!(result instanceof Promise)) return result;
   return result.then(
     (value: unknown) => {
+      if (timing) recordQueryDuration(timing);
       span.end();
       return value;
     },
     (error: unknown) => {
+      if (timing) recordQueryDuration(timing, error);
       fail(span, error, errorMessage(error));
       span.end();
       throw error;

@@ -33,7 +33,7 @@ export function querySpanName(database: string | undefined, query: QueryConfig |
 }
 
 /** The SQL command: the first word, upper-cased, without a trailing semicolon. */
-function operationName(text: string): string {
+export function operationName(text: string): string {
   const trimmed = text.trim();
   const space = trimmed.indexOf(' ');
   const command = (space === -1 ? trimmed : trimmed.slice(0, space)).toUpperCase();
