@@ -64,17 +64,35 @@ const FACTORIES: Readonly<Record<InstrumentationName, (options: InstrumentationO
   ioredis: () => {
     const { IORedisInstrumentation } =
       require('@opentelemetry/instrumentation-ioredis') as typeof import('@opentelemetry/instrumentation-ioredis');
-    return () => new IORedisInstrumentation({ dbStatementSerializer: redisStatement });
+    const { recordRedisDurations } = require('./redis-metrics') as typeof import('./redis-metrics');
+    return () => {
+      // Upstream records no metrics for Redis; the clients' tracing channels give every command's duration.
+      recordRedisDurations('ioredis');
+      return new IORedisInstrumentation({ dbStatementSerializer: redisStatement });
+    };
   },
   redis: () => {
     const { RedisInstrumentation } =
       require('@opentelemetry/instrumentation-redis') as typeof import('@opentelemetry/instrumentation-redis');
-    return () => new RedisInstrumentation({ dbStatementSerializer: redisStatement });
+    const { recordRedisDurations } = require('./redis-metrics') as typeof import('./redis-metrics');
+    return () => {
+      recordRedisDurations('node-redis');
+      return new RedisInstrumentation({ dbStatementSerializer: redisStatement });
+    };
   },
   amqplib: () => {
     const { AmqplibInstrumentation } =
       require('@opentelemetry/instrumentation-amqplib') as typeof import('@opentelemetry/instrumentation-amqplib');
-    return () => new AmqplibInstrumentation({ publishHook: onPublish, consumeHook: onConsume });
+    const { endProcessing, startProcessing } = require('./amqp-metrics') as typeof import('./amqp-metrics');
+    return () =>
+      new AmqplibInstrumentation({
+        publishHook: onPublish,
+        consumeHook: (span, info) => {
+          onConsume(span, info);
+          startProcessing(span, info.msg);
+        },
+        consumeEndHook: (_span, { msg, rejected, endOperation }) => endProcessing(msg, rejected, endOperation),
+      });
   },
   pino: () => {
     const { PinoInstrumentation } =
