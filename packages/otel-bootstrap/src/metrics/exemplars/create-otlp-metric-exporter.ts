@@ -1,3 +1,4 @@
+import type { Agent } from 'node:http';
 import { diag } from '@opentelemetry/api';
 import type { ExportResult } from '@opentelemetry/core';
 import type { CompressionAlgorithm } from '@opentelemetry/otlp-exporter-base';
@@ -14,12 +15,16 @@ import type { HistogramPointExemplars } from './exemplar-points';
 
 /**
  * ```ts
- * function createOtlpMetricExporter(options: OtlpMetricExportOptions, store: ExemplarStore | undefined): PushMetricExporter;
+ * function createOtlpMetricExporter(options: OtlpMetricExportOptions, store: ExemplarStore | undefined): PushMetricExporter & { abandon(): void };
  * ```
  *
+ * `abandon()` ends every pending send at once, as the trace exporter's does (export/abandon-pending.ts): call it when
+ * the exit flush has had its time. Requests and retries never keep the process alive.
+ *
  * OTLP/HTTP metrics (`options.url` is the full `/v1/metrics` address) whose histogram points carry `store`'s
- * exemplars for their buckets; without a store, what upstream's exporter sends. Upstream does the rest: the HTTP
- * delegate of `@opentelemetry/otlp-exporter-base` (queue, timeout, retries, gzip) and the serializers of
+ * exemplars for their buckets; without a store, what upstream's exporter sends. Upstream does the rest: the export
+ * delegate of `@opentelemetry/otlp-exporter-base` (queue, timeout), over our OTLP/HTTP transport
+ * (export/OtlpHttpTransport.ts: upstream's retries and gzip), and the serializers of
  * `@opentelemetry/otlp-transformer`. What upstream lacks, and this adds: exemplars in both serializers (they write
  * none: json-exemplars.ts, protobuf-exemplars.ts) and the temporality preference of
  * `@opentelemetry/exporter-metrics-otlp-http`, which we do not load for that alone. Exemplars of delta points are
@@ -42,12 +47,14 @@ type MetricsSerializer = ISerializer<ResourceMetrics, unknown>;
 export function createOtlpMetricExporter(
   options: OtlpMetricExportOptions,
   store: ExemplarStore | undefined,
-): PushMetricExporter {
-  const { OTLPExporterBase } =
+): PushMetricExporter & { abandon(): void } {
+  const { OTLPExporterBase, createOtlpNetworkExportDelegate } =
     require('@opentelemetry/otlp-exporter-base') as typeof import('@opentelemetry/otlp-exporter-base');
-  const { convertLegacyHttpOptions, createOtlpHttpExportDelegate } =
+  const { convertLegacyHttpOptions, createOtlpHttpExporterMetrics } =
     require('@opentelemetry/otlp-exporter-base/node-http') as NodeHttp;
   const { MetricsExporterMetricsHelper } = require('@opentelemetry/otlp-transformer') as Transformer;
+  const { OtlpHttpTransport } =
+    require('../../export/OtlpHttpTransport') as typeof import('../../export/OtlpHttpTransport');
   const json = options.protocol === 'http/json';
   const http = convertLegacyHttpOptions(
     {
@@ -55,20 +62,25 @@ export function createOtlpMetricExporter(
       headers: { ...options.headers },
       timeoutMillis: options.timeoutMillis,
       compression: options.compression as CompressionAlgorithm,
+      // Upstream's default agent factory loads node:http with import(); this one requires it (jest refuses import()).
+      httpAgentOptions: keepAliveAgent,
     },
     'METRICS',
     'v1/metrics',
     { 'Content-Type': json ? 'application/json' : 'application/x-protobuf' },
   );
+  // The trace exporter's transport: upstream's retries, but nothing that keeps a finished app alive (and no dynamic
+  // import, which upstream's transport needs and jest refuses).
+  const transport = new OtlpHttpTransport(http, false);
   const pending = new WeakMap<ResourceMetrics, HistogramPointExemplars[]>();
   const serializer = exemplarSerializer(json, (metrics) => pending.get(metrics) ?? []);
-  const delegate = createOtlpHttpExportDelegate(
-    http,
-    serializer,
+  const exporterMetrics = createOtlpHttpExporterMetrics(
     'otlp_http_metric_exporter',
     MetricsExporterMetricsHelper,
+    http.url,
     undefined,
   );
+  const delegate = createOtlpNetworkExportDelegate(http, serializer, exporterMetrics, transport);
   const base = new OTLPExporterBase<ResourceMetrics>(delegate);
   const selectAggregationTemporality = temporalitySelector(options.temporalityPreference);
   return {
@@ -83,7 +95,17 @@ export function createOtlpMetricExporter(
     forceFlush: () => base.forceFlush(),
     shutdown: () => base.shutdown(),
     selectAggregationTemporality,
+    abandon: () => transport.abandon(),
   };
+}
+
+/** A keep-alive agent, as upstream's default agent options ask for. */
+function keepAliveAgent(protocol: string): Agent {
+  const module =
+    protocol === 'http:'
+      ? (require('node:http') as typeof import('node:http'))
+      : (require('node:https') as typeof import('node:https'));
+  return new module.Agent({ keepAlive: true });
 }
 
 /** The exemplars of every histogram point, or none if the store fails: the metrics go out either way. */
