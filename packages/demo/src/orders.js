@@ -3,6 +3,7 @@
 //   order.confirmed /   the payment outcome: UPDATE the order, drop the cache entry, POST notification
 //   order.rejected
 // ?fail=orders makes the INSERT break the table's CHECK constraint, so PostgreSQL itself fails it.
+// Business metrics: demo.orders.placed per stored order, demo.orders.failed per order not stored or rejected.
 const express = require('express');
 const Redis = require('ioredis');
 const { Pool } = require('pg');
@@ -11,6 +12,7 @@ const { settings } = require('./lib/settings');
 const { EVENTS, QUEUES, openChannel, publish } = require('./lib/broker');
 const { callJson, knobsQuery } = require('./lib/http-client');
 const { untraced, untracedWithRetry } = require('./lib/untraced');
+const { ERROR_TYPES, businessMetrics } = require('./lib/business-metrics');
 
 const ROUTES = ['POST /orders', 'GET /health'];
 
@@ -45,6 +47,7 @@ function finishOrder({ pg, redis }, event, order) {
   return traced(
     'order.finish',
     async () => {
+      if (status === 'rejected') businessMetrics.orderFailed(ERROR_TYPES.paymentRejected);
       await pg.query('UPDATE demo_orders SET status = $2 WHERE id = $1', [order.id, status]);
       await redis.del(`order:${order.id}`);
       await callJson('notification', `${settings.notificationUrl}/notifications${knobsQuery({ fail: order.fail })}`, {
@@ -66,8 +69,11 @@ function createApp(deps) {
       return res.status(400).json({ error: 'userId must be a whole number and amount a positive number' });
     }
     try {
-      res.status(201).json(await placeOrder(deps, { userId, amount, fail: req.query.fail }));
+      const order = await placeOrder(deps, { userId, amount, fail: req.query.fail });
+      businessMetrics.orderPlaced();
+      res.status(201).json(order);
     } catch (error) {
+      businessMetrics.orderFailed(ERROR_TYPES.notStored);
       res.status(500).json({ error: error.message });
     }
   });

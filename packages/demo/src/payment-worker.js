@@ -1,12 +1,14 @@
 // The payment step of an order: consumes order.created, charges (the payment.charge span), and publishes
 // order.confirmed, or order.rejected when the risk check says no. The risk check rejects orders above RISK_LIMIT
-// and every order sent with ?fail=payment: the seeds' "order rejected by risk" scenario.
+// and every order sent with ?fail=payment: the seeds' "order rejected by risk" scenario. Each charge's amount goes
+// to the demo.payment.amount histogram, by outcome.
 const { trace } = require('@opentelemetry/api');
 const { traced } = require('@org/otel-bootstrap/api');
 const { settings } = require('./lib/settings');
 const { EVENTS, QUEUES, openChannel, publish } = require('./lib/broker');
 const { serveHealth } = require('./lib/health');
 const { untraced } = require('./lib/untraced');
+const { businessMetrics } = require('./lib/business-metrics');
 
 const ROUTES = ['GET /health'];
 
@@ -38,6 +40,7 @@ async function handle(channel, message) {
     outcome = EVENTS.rejected;
     order.reason = error.message;
   }
+  businessMetrics.paymentCharged(order.amount, outcome === EVENTS.confirmed ? 'confirmed' : 'rejected');
   publish(channel, outcome, order);
   trace.getActiveSpan()?.addEvent('event_published', { 'event.name': outcome, 'order.id': order.id });
   channel.ack(message);

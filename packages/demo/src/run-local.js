@@ -54,7 +54,10 @@ async function traceDestination(env) {
   const delay = Number(env.OTEL_BSP_SCHEDULE_DELAY ?? BATCH_DELAY_MS);
   const printer = new TracePrinter({ quietMs: (Number.isFinite(delay) && delay >= 0 ? delay : 5_000) + 1_000 });
   const url = await printer.start();
-  return { exportEnv: { OTEL_EXPORTER_OTLP_ENDPOINT: url }, printer, where: 'here, each one whole once it ends' };
+  // The printer takes traces only (POST /v1/traces): metrics and logs sent to it would fail on every export, so
+  // the services keep theirs (the standard `none` exporter).
+  const exportEnv = { OTEL_EXPORTER_OTLP_ENDPOINT: url, OTEL_METRICS_EXPORTER: 'none', OTEL_LOGS_EXPORTER: 'none' };
+  return { exportEnv, printer, where: 'here, each one whole once it ends' };
 }
 
 /** Whether something accepts a TCP connection at the URL's host and port. */
