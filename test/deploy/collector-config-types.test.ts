@@ -4,6 +4,7 @@ import { parse } from 'yaml';
 import type { Distribution } from './collector-schema';
 import { contribCollector, jaeger } from './collector-schema';
 import { checkConfig } from './config-type-check';
+import { jaegerLogsOverlays, loadMerged } from './repo-files';
 
 // Every key of our collector and Jaeger configs, checked against the Go structs of the versions compose runs.
 // The collector decodes strictly, so a mismatch here is a collector that exits at start (issue 18).
@@ -15,6 +16,14 @@ const files: [string, Distribution][] = [
   ['jaeger/config.yaml', jaeger],
   ['jaeger/config-badger.yaml', jaeger],
   ['jaeger/config-opensearch.yaml', jaeger],
+  // The logs overlays, alone and as the jaeger service runs them, merged over its main configs.
+  ...jaegerLogsOverlays.map((overlay): [string, Distribution] => [overlay, jaeger]),
+  ...jaegerLogsOverlays.flatMap((overlay) =>
+    ['jaeger/config.yaml', 'jaeger/config-badger.yaml'].map((main): [string, Distribution] => [
+      `${main} + ${overlay}`,
+      jaeger,
+    ]),
+  ),
 ];
 
 /** Each problem as one line naming the file, the key path, the expected Go type and what the file has. */
@@ -23,7 +32,8 @@ const problemsIn = (file: string, config: unknown, distribution: Distribution) =
 
 describe.each(files)('%s', (file, distribution) => {
   it(`decodes into the structs of ${distribution.name}: every key known, every value of its Go type`, () => {
-    const config: unknown = parse(readFileSync(join(repo, file), 'utf8'));
+    // Parsed without merge keys, as the collector does; a merged pair is parsed file by file the same way.
+    const config: unknown = file.includes(' + ') ? loadMerged(file) : parse(readFileSync(join(repo, file), 'utf8'));
     expect(problemsIn(file, config, distribution)).toEqual([]);
   });
 });

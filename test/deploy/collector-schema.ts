@@ -80,6 +80,12 @@ const memoryLimiter = struct('memorylimiter.Config', {
 // exporter/otlpexporter/config.go: Config squashes configgrpc.ClientConfig. metadata.yaml: type `otlp_grpc`,
 // deprecated_type `otlp`.
 const otlpGrpcExporter = struct('otlpexporter.Config', grpcClient);
+// exporter/otlphttpexporter/config.go at v0.155.0: Config squashes confighttp.ClientConfig (config/confighttp/
+// client.go: `endpoint` string); the exporter appends /v1/metrics or /v1/logs to it (factory.go composeSignalURL).
+// metadata.yaml: type `otlp_http`, deprecated_type `otlphttp`.
+const otlpHttpExporter = struct('otlphttpexporter.Config', { endpoint: string });
+// exporter/nopexporter/nop_exporter.go at v0.155.0: its config is `&struct{}{}`, so it takes no key.
+const nopExporter = struct('struct{}', {});
 
 // --- Contrib ---
 
@@ -197,13 +203,22 @@ export const contribCollector: Distribution = {
   },
 };
 
-/** `jaeger:2.20.0`: cmd/jaeger/internal/components.go, built on contrib and core 0.155. */
+/**
+ * `jaeger:2.20.0`: cmd/jaeger/internal/components.go, built on contrib and core 0.155. Its exporters are debug,
+ * otlp, otlphttp, nop, jaeger_storage_exporter, kafka and prometheus: no prometheusremotewrite, no loki.
+ */
 export const jaeger: Distribution = {
   name: 'jaeger 2.20.0',
   components: {
     receivers: { otlp: otlpReceiver },
     processors: { batch: batchProcessor },
-    exporters: { jaeger_storage_exporter: jaegerStorageExporter, prometheus: prometheusExporter },
+    exporters: {
+      jaeger_storage_exporter: jaegerStorageExporter,
+      prometheus: prometheusExporter,
+      otlp_http: otlpHttpExporter,
+      otlphttp: otlpHttpExporter,
+      nop: nopExporter,
+    },
     connectors: { span_metrics: spanMetrics, spanmetrics: spanMetrics },
     extensions: {
       healthcheckv2: healthCheck,

@@ -87,13 +87,16 @@ describe('docker-compose.yml', () => {
     expect(new Set(hostPorts).size).toBe(hostPorts.length);
   });
 
-  it('runs Jaeger, the backing services and the demo by default, and the rest only under a profile', () => {
+  it('runs Jaeger, Prometheus, Grafana, the backing services and the demo by default, the rest under a profile', () => {
     const byProfile = (profile?: string) =>
       Object.keys(services)
         .filter((name) => (profile ? profilesOf(name).includes(profile) : profilesOf(name).length === 0))
         .sort();
-    expect(byProfile()).toEqual(['jaeger', 'postgres', 'redis', 'rabbitmq', ...demoNames].sort());
-    expect(byProfile('spm')).toEqual(['prometheus']);
+    // The apps export metrics by default, so their store and dashboard run by default (issue 17).
+    const backends = ['jaeger', 'prometheus', 'grafana'];
+    expect(byProfile()).toEqual([...backends, 'postgres', 'redis', 'rabbitmq', ...demoNames].sort());
+    expect(byProfile('spm')).toEqual([]);
+    expect(byProfile('logs')).toEqual(['alloy', 'loki']);
     expect(byProfile('production')).toEqual(['jaeger-opensearch', 'opensearch', 'otel-gateway', 'otel-tail-sampler']);
   });
 });

@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Yaml } from './repo-files';
-import { hostPort, load, repo, services, typeOf } from './repo-files';
+import { hostPort, jaegerLogsOverlays, loadMerged, repo, services, typeOf } from './repo-files';
 
 describe('every Jaeger and collector config', () => {
   const configs = [
@@ -12,6 +12,11 @@ describe('every Jaeger and collector config', () => {
       .filter((f) => f.endsWith('.yaml'))
       .map((f) => `otel-collector/${f}`),
   ];
+  // What the jaeger service runs: its main config with a logs overlay merged over it (a second --config).
+  const merged = ['jaeger/config.yaml', 'jaeger/config-badger.yaml'].flatMap((main) =>
+    jaegerLogsOverlays.map((overlay) => `${main} + ${overlay}`),
+  );
+  const running = [...configs, ...merged];
   // Extensions that only hold client settings (storage URLs), and exporters that are servers (scraped by Prometheus).
   const clientOnlyExtensions = ['jaeger_storage'];
   const serverExporters = ['prometheus'];
@@ -26,10 +31,15 @@ describe('every Jaeger and collector config', () => {
     ]);
   });
 
-  it.each(configs)(
+  it('merges each logs overlay over both main configs of the jaeger service', () => {
+    expect(jaegerLogsOverlays).toEqual(['jaeger/logs/drop.yaml', 'jaeger/logs/loki.yaml']);
+    expect(merged).toHaveLength(4);
+  });
+
+  it.each(running)(
     '%s binds every listener to 0.0.0.0, since the defaults are unreachable from other containers',
     (file) => {
-      const config = load(file);
+      const config = loadMerged(file);
       const endpoints: string[] = [];
       const collect = (node: unknown) => {
         if (!node || typeof node !== 'object') return;
@@ -50,16 +60,16 @@ describe('every Jaeger and collector config', () => {
     },
   );
 
-  it.each(configs)('%s sends to compose services, by name', (file) => {
-    const exporters = Object.entries((load(file).exporters ?? {}) as Yaml);
+  it.each(running)('%s sends to compose services, by name', (file) => {
+    const exporters = Object.entries((loadMerged(file).exporters ?? {}) as Yaml);
     for (const [id, exporter] of exporters) {
       if (serverExporters.includes(typeOf(id)) || typeof exporter?.endpoint !== 'string') continue;
       expect(services).toHaveProperty([hostPort(exporter.endpoint).host]);
     }
   });
 
-  it.each(configs)('%s references only defined components, and uses every one', (file) => {
-    const config = load(file);
+  it.each(running)('%s references only defined components, and uses every one', (file) => {
+    const config = loadMerged(file);
     const defined = (kind: string) => Object.keys((config[kind] ?? {}) as Yaml);
     const pipelines = Object.entries(config.service.pipelines as Record<string, Record<string, string[]>>);
     for (const name of config.service.extensions) expect(defined('extensions')).toContain(name);

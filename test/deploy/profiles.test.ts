@@ -41,22 +41,37 @@ describe('the production profile collectors', () => {
   });
 });
 
-describe('prometheus/prometheus.yml', () => {
-  it('is mounted into the prometheus service and scrapes jaeger:8889', () => {
+describe('prometheus/prometheus.yml and the prometheus service', () => {
+  const prometheus = load('prometheus/prometheus.yml');
+
+  it('is mounted into the prometheus service and scrapes jaeger:8889 for the Monitor tab', () => {
     expect(services.prometheus.volumes).toContain('./prometheus/prometheus.yml:/etc/prometheus/prometheus.yml:ro');
-    const targets = load('prometheus/prometheus.yml').scrape_configs.flatMap((job: Yaml) =>
+    const targets = prometheus.scrape_configs.flatMap((job: Yaml) =>
       job.static_configs.flatMap((group: Yaml) => group.targets),
     );
     expect(targets).toContain('jaeger:8889');
   });
+
+  it('keeps the image defaults and adds the OTLP receiver and exemplar storage', () => {
+    const command = services.prometheus.command as string[];
+    expect(command).toEqual(
+      expect.arrayContaining([
+        '--config.file=/etc/prometheus/prometheus.yml',
+        '--storage.tsdb.path=/prometheus',
+        '--web.enable-otlp-receiver',
+        '--enable-feature=exemplar-storage',
+      ]),
+    );
+    // The dashboard's names depend on this strategy (test/deploy/prometheus-names.ts).
+    expect(prometheus.otlp.translation_strategy).toBe('UnderscoreEscapingWithSuffixes');
+  });
 });
 
-describe('the logs profile (Loki, Alloy, Grafana)', () => {
+describe('the logs profile (Loki, Alloy)', () => {
   const logsServices = Object.entries(services).filter(([name]) => profilesOf(name).includes('logs'));
-  const datasources = load('logs/grafana-datasources.yaml').datasources as Yaml[];
 
-  it('adds Loki, a shipper and Grafana, only under the profile, pinned and health-checked', () => {
-    expect(logsServices.map(([name]) => name).sort()).toEqual(['alloy', 'grafana', 'loki']);
+  it('adds Loki and a shipper, only under the profile, pinned and health-checked', () => {
+    expect(logsServices.map(([name]) => name).sort()).toEqual(['alloy', 'loki']);
     for (const [, service] of logsServices) {
       expect(service.image).toMatch(/:v?\d+\.\d+\.\d+$/);
       expect(service.healthcheck.test.length).toBeGreaterThan(1);
@@ -64,21 +79,7 @@ describe('the logs profile (Loki, Alloy, Grafana)', () => {
     expect(services.jaeger.profiles).toBeUndefined();
   });
 
-  it('gives Grafana a Jaeger and a Loki data source, with trace_id in a log line linking to Jaeger', () => {
-    const jaeger = datasources.find((d) => d.type === 'jaeger');
-    const loki = datasources.find((d) => d.type === 'loki');
-    expect(jaeger?.url).toBe('http://jaeger:16686');
-    expect(loki?.url).toBe('http://loki:3100');
-    const [link] = loki?.jsonData.derivedFields ?? [];
-    expect(link.datasourceUid).toBe(jaeger?.uid);
-    const regex = new RegExp(link.matcherRegex);
-    const line =
-      '{"level":30,"msg":"in request","trace_id":"329a8e81a18b9b5078b2d5d78b8276a5","span_id":"491100253b1497da"}';
-    expect(regex.exec(line)?.[1]).toBe('329a8e81a18b9b5078b2d5d78b8276a5');
-  });
-
-  it('mounts the files it names, and ships logs to the Loki service', () => {
-    expect(services.grafana.volumes[0]).toMatch(/^\.\/logs\/grafana-datasources\.yaml:/);
+  it('ships logs to the Loki service', () => {
     const alloyConfigPath = services.alloy.command.at(-1);
     expect(services.alloy.volumes).toContain(`./logs/alloy.alloy:${alloyConfigPath}:ro`);
     const alloy = readFileSync(join(repo, 'logs/alloy.alloy'), 'utf8');

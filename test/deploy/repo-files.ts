@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { parse } from 'yaml';
 
@@ -39,3 +39,29 @@ export function repoFileFor(serviceName: string, containerPath: string): string 
   }
   return undefined;
 }
+
+/** The logs overlays in jaeger/logs/, which docker-compose.yml merges over the main Jaeger config (JAEGER_LOGS). */
+export const jaegerLogsOverlays = readdirSync(join(repo, 'jaeger/logs'))
+  .filter((f) => f.endsWith('.yaml'))
+  .map((f) => `jaeger/logs/${f}`)
+  .sort();
+
+/**
+ * What the collector runs when given several --config files: confmap merges them in order, maps key by key, and a
+ * later list or scalar replaces an earlier one (core v0.155.0: confmap/resolver.go Resolve, confmap/internal/conf.go
+ * Merge, which is koanf's unless the merge-append feature gate is on).
+ */
+export function mergeConfigs(...configs: Yaml[]): Yaml {
+  const merge = (into: Yaml, from: Yaml): Yaml => {
+    const out: Yaml = { ...into };
+    for (const [key, value] of Object.entries(from)) {
+      const isMap = (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v);
+      out[key] = isMap(value) && isMap(out[key]) ? merge(out[key], value) : value;
+    }
+    return out;
+  };
+  return configs.reduce(merge, {});
+}
+
+/** A config file, or several joined by ` + ` and merged as the collector merges repeated --config flags. */
+export const loadMerged = (files: string) => mergeConfigs(...files.split(' + ').map(load));
