@@ -32,7 +32,9 @@ async function points(name: string): Promise<[Attributes, number][]> {
   return resourceMetrics.scopeMetrics
     .flatMap((scope) => scope.metrics)
     .filter((metric) => metric.descriptor.name === name)
-    .flatMap((metric) => (metric.dataPoints as DataPoint<Histogram>[]).map((p) => [p.attributes, p.value.count]));
+    .flatMap((metric) =>
+      (metric.dataPoints as DataPoint<Histogram>[]).map((p): [Attributes, number] => [p.attributes, p.value.count]),
+    );
 }
 
 const unsampledSpan = {
