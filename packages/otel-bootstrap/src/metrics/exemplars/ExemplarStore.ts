@@ -63,7 +63,10 @@ const MAX_SERIES = 2000;
 /** Collects exemplars for histogram measurements; see the file comment. */
 export class ExemplarStore {
   private readonly instruments = new Map<string, Map<string, Series>>();
-  /** Our instrumentations pass the same cached attribute objects again and again: their key is computed once. */
+  /**
+   * Our instrumentations pass the same cached attribute objects again and again: their key is computed once. (An
+   * app that changes an attributes object between two records gets its exemplars under the first values.)
+   */
   private readonly keys = new WeakMap<Attributes, string>();
   private readonly sampledOnly: boolean;
 
