@@ -80,11 +80,11 @@ const memoryLimiter = struct('memorylimiter.Config', {
 // exporter/otlpexporter/config.go: Config squashes configgrpc.ClientConfig. metadata.yaml: type `otlp_grpc`,
 // deprecated_type `otlp`.
 const otlpGrpcExporter = struct('otlpexporter.Config', grpcClient);
-// exporter/otlphttpexporter/config.go at v0.155.0: Config squashes confighttp.ClientConfig (config/confighttp/
+// exporter/otlphttpexporter/config.go at v0.155.0 and v0.159.0: Config squashes confighttp.ClientConfig (config/confighttp/
 // client.go: `endpoint` string); the exporter appends /v1/metrics or /v1/logs to it (factory.go composeSignalURL).
 // metadata.yaml: type `otlp_http`, deprecated_type `otlphttp`.
 const otlpHttpExporter = struct('otlphttpexporter.Config', { endpoint: string });
-// exporter/nopexporter/nop_exporter.go at v0.155.0: its config is `&struct{}{}`, so it takes no key.
+// exporter/nopexporter/nop_exporter.go at v0.155.0 and v0.159.0 (both in otelcol-contrib's manifest.yaml): its config is `&struct{}{}`, so it takes no key.
 const nopExporter = struct('struct{}', {});
 
 // --- Contrib ---
@@ -197,6 +197,9 @@ export const contribCollector: Distribution = {
       loadbalancing: loadBalancingExporter,
       otlp_grpc: otlpGrpcExporter,
       otlp: otlpGrpcExporter,
+      otlp_http: otlpHttpExporter,
+      otlphttp: otlpHttpExporter,
+      nop: nopExporter,
     },
     connectors: {},
     extensions: { health_check: healthCheck },

@@ -41,6 +41,29 @@ describe('the production profile collectors', () => {
   });
 });
 
+describe('the gateway takes every signal the apps send', () => {
+  const gateway = load('otel-collector/gateway.yaml');
+  const pipelines = gateway.service.pipelines as Record<string, Yaml>;
+
+  it('has a pipeline from its OTLP receiver for traces, metrics and logs', () => {
+    const signals = Object.entries(pipelines)
+      .filter(([, p]) => p.receivers.includes('otlp'))
+      .map(([id]) => typeOf(id));
+    expect(signals.sort()).toEqual(['logs', 'metrics', 'traces']);
+  });
+
+  it("sends the metrics to Prometheus' OTLP receiver, which runs in every profile, and drops the logs", () => {
+    const [metrics] = Object.entries(pipelines).filter(([id]) => typeOf(id) === 'metrics');
+    const [exporterId] = metrics[1].exporters;
+    expect(`${gateway.exporters[exporterId].endpoint}/v1/metrics`).toBe(
+      'http://prometheus:9090/api/v1/otlp/v1/metrics',
+    );
+    expect(profilesOf('prometheus')).toEqual([]);
+    const [logs] = Object.entries(pipelines).filter(([id]) => typeOf(id) === 'logs');
+    expect(logs[1].exporters.map(typeOf)).toEqual(['nop']);
+  });
+});
+
 describe('prometheus/prometheus.yml and the prometheus service', () => {
   const prometheus = load('prometheus/prometheus.yml');
 
