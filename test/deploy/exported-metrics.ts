@@ -9,29 +9,44 @@ export interface ExportedMetric extends OtlpMetric {
   source: string;
 }
 
-// The HTTP and database metrics of @org/otel-bootstrap (issue 17), named and typed as the stable semantic
-// conventions define them (model/http/metrics.yaml, model/database/metrics.yaml).
+// The HTTP, database and messaging durations of @org/otel-bootstrap (issue 17), named, typed and attributed as the
+// semantic conventions define them and as packages/otel-bootstrap/test/unit/semconv-metrics.test.ts and
+// test/e2e/semconv-metrics.test.ts pin them.
+const http = ['http.request.method', 'http.response.status_code', 'network.protocol.version', 'error.type'];
 const semconv: ExportedMetric[] = [
   {
     name: 'http.server.request.duration',
     kind: 'histogram',
     unit: 's',
-    attributes: ['http.route', 'http.request.method', 'http.response.status_code', 'url.scheme'],
+    attributes: [...http, 'http.route', 'url.scheme'],
     source: 'semconv http',
   },
   {
     name: 'http.client.request.duration',
     kind: 'histogram',
     unit: 's',
-    attributes: ['http.request.method', 'http.response.status_code', 'server.address', 'server.port'],
+    attributes: [...http, 'server.address', 'server.port', 'url.scheme'],
     source: 'semconv http',
   },
   {
     name: 'db.client.operation.duration',
     kind: 'histogram',
     unit: 's',
-    attributes: ['db.system.name', 'db.operation.name'],
+    attributes: ['db.system.name', 'db.operation.name', 'db.namespace', 'server.address', 'server.port', 'error.type'],
     source: 'semconv database',
+  },
+  {
+    name: 'messaging.process.duration',
+    kind: 'histogram',
+    unit: 's',
+    attributes: [
+      'messaging.system',
+      'messaging.operation.name',
+      'messaging.operation.type',
+      'messaging.destination.name',
+      'error.type',
+    ],
+    source: 'semconv messaging',
   },
 ];
 
