@@ -180,10 +180,13 @@ export const CONFIG = {
   },
   OTEL_BOOTSTRAP_TRACERESPONSE: {
     type: 'boolean',
-    default: 'true',
+    default: 'false',
     description:
-      'HTTP server responses carry a W3C `traceresponse` header (`00-<trace id>-<server span id>-<flags>`), so callers ' +
-      'can quote the trace id in a support request.',
+      'When true, HTTP server responses carry a W3C `traceresponse` header (`00-<trace id>-<server span id>-<flags>`), ' +
+      'so callers can quote the trace id in a support request. Off by default: a preloaded tracer must not change ' +
+      'what the app answers (an added header shows in every client, cache and test that compares headers), and the ' +
+      'header tells anyone on the Internet your trace ids and sampling decisions. Turn it on for services whose ' +
+      'callers are your own.',
   },
   OTEL_BOOTSTRAP_HTTP_SERVER: {
     type: 'enum',
@@ -281,6 +284,18 @@ export const CONFIG = {
     description:
       'Keep every trace whose local part contains an error, whatever its ratio: unsampled spans are recorded in ' +
       'memory and exported only if an error shows up (ERROR status, an HTTP server 5xx, or an exception event).',
+  },
+  OTEL_BOOTSTRAP_KEEP_ERRORS_IGNORE: {
+    type: 'list',
+    default: 'http-client-4xx,redis-handshake',
+    allowed: ['http-client-4xx', 'redis-handshake', 'amqp-nack', 'none'],
+    description:
+      'Errors that do not make error keeping keep a trace (the spans still say ERROR when the trace is kept for ' +
+      'another reason). `http-client-4xx`: an outgoing HTTP call answered 4xx, such as every wrong password or ' +
+      'missing item a caller asks about. `redis-handshake`: the `CLIENT SETINFO` that ioredis and node-redis send on ' +
+      'connect and that Redis before 7.2 rejects, which the client itself ignores. `amqp-nack`: a RabbitMQ message ' +
+      "nacked or rejected by its consumer; kept by default, since a nack is the app's own way to say processing failed. " +
+      '`none` keeps every error.',
   },
   OTEL_BOOTSTRAP_KEEP_SLOWER_THAN: {
     replaces: 'OTEL_BOOTSTRAP_SAMPLE_SLOWER_THAN',

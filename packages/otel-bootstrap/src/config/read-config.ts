@@ -24,7 +24,7 @@ export type { ExportConfig } from './export-section';
 export { isSdkDisabled, wantsCompileCache } from './read-env';
 export type { ConfigValues, ValueOf } from './read-env';
 export type { JaegerRemoteSettings } from './sampler-arg';
-export type { KeepConfig, RulesFileOutcome, SamplingConfig, SamplingRules } from './sampling-section';
+export type { IgnoredError, KeepConfig, RulesFileOutcome, SamplingConfig, SamplingRules } from './sampling-section';
 export type { InstrumentationConfig, RedactionConfig, ResourceConfig, SdkConfig } from './sections';
 
 /**

@@ -18,11 +18,16 @@ import type { JaegerRemoteSettings } from './sampler-arg';
 export interface KeepConfig {
   /** Keep a trace whose local part has an error. */
   readonly errors: boolean;
+  /** Errors that do not count for that: OTEL_BOOTSTRAP_KEEP_ERRORS_IGNORE. */
+  readonly ignoredErrors: readonly IgnoredError[];
   /** Keep a trace whose local root took longer than this; undefined: latency never keeps one. */
   readonly slowerThanMs: number | undefined;
   /** The keep buffer: most ended spans held across undecided traces, and how long a trace waits for its last one. */
   readonly buffer: { readonly maxSpans: number; readonly ttlMs: number };
 }
+
+/** A kind of error that error keeping ignores (see OTEL_BOOTSTRAP_KEEP_ERRORS_IGNORE). */
+export type IgnoredError = Exclude<ConfigValues['OTEL_BOOTSTRAP_KEEP_ERRORS_IGNORE'][number], 'none'>;
 
 /** Root rules, first match wins: the rules file's when it is valid, else OTEL_BOOTSTRAP_SAMPLING_RULES's. */
 export type SamplingRules =
@@ -74,8 +79,10 @@ function keepSection(values: ConfigValues, file: RulesFile | undefined): KeepCon
   const slowerThanMs = file?.keepSlowerThanMs ?? values.OTEL_BOOTSTRAP_KEEP_SLOWER_THAN;
   // always_off records nothing, so nothing could be kept.
   if (values.OTEL_TRACES_SAMPLER.endsWith('always_off') || (!errors && slowerThanMs === undefined)) return undefined;
+  const ignore = values.OTEL_BOOTSTRAP_KEEP_ERRORS_IGNORE;
   return {
     errors,
+    ignoredErrors: ignore.includes('none') ? [] : ignore.filter((kind) => kind !== 'none'),
     slowerThanMs,
     buffer: {
       maxSpans: file?.keepBuffer?.maxSpans ?? values.OTEL_BOOTSTRAP_KEEP_BUFFER_MAX_SPANS,

@@ -35,9 +35,22 @@ const KEYLESS = new Set([
 export function redisStatement(command: string, args: readonly unknown[]): string {
   const name = command.toUpperCase();
   if (args.length === 0) return name;
-  if (KEYLESS.has(command.toLowerCase())) return `${name} [${args.length} arguments]`;
+  if (KEYLESS.has(command.toLowerCase())) {
+    // The subcommand (CLIENT SETINFO, CONFIG GET) is a keyword, never data: it tells what the span did.
+    const sub = SUBCOMMAND_OF.has(command.toLowerCase()) ? subcommand(args[0]) : undefined;
+    if (sub === undefined) return `${name} [${args.length} arguments]`;
+    return args.length === 1 ? `${name} ${sub}` : `${name} ${sub} [${args.length - 1} arguments]`;
+  }
   const key = printableKey(args[0]);
   return args.length === 1 ? `${name} ${key}` : `${name} ${key} [${args.length - 1} other arguments]`;
+}
+
+/** Keyless commands whose first argument is a subcommand keyword. */
+const SUBCOMMAND_OF = new Set(['client', 'config', 'acl', 'script', 'function', 'module', 'debug']);
+
+function subcommand(arg: unknown): string | undefined {
+  const text = Buffer.isBuffer(arg) ? arg.toString('latin1') : String(arg);
+  return /^[a-z][a-z-]{0,23}$/i.test(text) ? text.toUpperCase() : undefined;
 }
 
 function printableKey(key: unknown): string {

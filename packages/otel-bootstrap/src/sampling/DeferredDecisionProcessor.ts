@@ -1,7 +1,8 @@
-import { diag, SpanKind, SpanStatusCode, trace, TraceFlags } from '@opentelemetry/api';
+import { diag, trace, TraceFlags } from '@opentelemetry/api';
 import type { Context } from '@opentelemetry/api';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace';
 import type { KeepConfig } from '../config/read-config';
+import { errorForKeeping } from './error-for-keeping';
 import { SAMPLING_REASON } from './sampling-attributes';
 import type { KeepReason } from './sampling-attributes';
 
@@ -65,12 +66,14 @@ export class DeferredDecisionProcessor implements SpanProcessor {
   };
   private readonly sweeper: NodeJS.Timeout;
   private readonly now: () => number;
+  private readonly isError: (span: ReadableSpan) => boolean;
 
   constructor(
     private readonly next: SpanProcessor,
     private readonly options: DeferredDecisionOptions,
   ) {
     this.now = options.now ?? Date.now;
+    this.isError = errorForKeeping(options.ignoredErrors);
     this.sweeper = setInterval(() => this.expire(), Math.max(100, Math.min(options.buffer.ttlMs / 2, 5000)));
     this.sweeper.unref();
   }
@@ -130,7 +133,7 @@ export class DeferredDecisionProcessor implements SpanProcessor {
   }
 
   private keepReason(span: ReadableSpan): KeepReason | undefined {
-    if (this.options.errors && isError(span)) return 'error';
+    if (this.options.errors && this.isError(span)) return 'error';
     const slowerThan = this.options.slowerThanMs;
     if (slowerThan !== undefined && isLocalRoot(span) && durationMs(span) > slowerThan) return 'latency';
     return undefined;
@@ -190,14 +193,6 @@ export class DeferredDecisionProcessor implements SpanProcessor {
       this.decide(piece);
     }
   }
-}
-
-/** An error, for keeping: ERROR status, an HTTP server span answering 5xx, or an exception event. */
-export function isError(span: ReadableSpan): boolean {
-  if (span.status.code === SpanStatusCode.ERROR) return true;
-  const status = span.attributes['http.response.status_code'] ?? span.attributes['http.status_code'];
-  if (span.kind === SpanKind.SERVER && typeof status === 'number' && status >= 500) return true;
-  return span.events.some((event) => event.name === 'exception');
 }
 
 function isLocalRoot(span: ReadableSpan): boolean {

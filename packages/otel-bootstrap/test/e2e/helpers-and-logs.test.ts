@@ -38,7 +38,11 @@ function rawGet(port: number, path: string, headerLines: string[]): Promise<stri
 describe('logs, helpers and trace ids at the edges', () => {
   const receiver = useReceiver({
     scope: 'test',
-    env: { OTEL_BSP_SCHEDULE_DELAY: '50', OTEL_PROPAGATORS: 'tracecontext,baggage,xtraceid' },
+    env: {
+      OTEL_BSP_SCHEDULE_DELAY: '50',
+      OTEL_PROPAGATORS: 'tracecontext,baggage,xtraceid',
+      OTEL_BOOTSTRAP_TRACERESPONSE: 'true',
+    },
   });
   let service: RunningFixture;
   let port: number;

@@ -115,6 +115,7 @@ function runCases(mode: 'lean' | 'upstream'): Promise<Run> {
       OTEL_BSP_SCHEDULE_DELAY: '50',
       OTEL_SERVICE_NAME: 'parity',
       OTEL_BOOTSTRAP_HTTP_SERVER: mode,
+      OTEL_BOOTSTRAP_TRACERESPONSE: 'true',
     });
     const traceResponses = new Map<string, string | undefined>();
     for (const c of CASES) traceResponses.set(c.name, await send(port, c));

@@ -28,6 +28,7 @@ describe('W3C Trace Context Level 2, end to end', () => {
       OTEL_BSP_SCHEDULE_DELAY: '50',
       OTEL_SERVICE_NAME: 'level2-svc',
       OTEL_PROPAGATORS: 'tracecontext,baggage,xtraceid',
+      OTEL_BOOTSTRAP_TRACERESPONSE: 'true',
     }));
   });
 

@@ -11,6 +11,10 @@ describe('redisStatement', () => {
     ['publish', ['channel', 'payload'], 'PUBLISH [2 arguments]'],
     ['ping', [], 'PING'],
     ['multi', [], 'MULTI'],
+    ['client', ['SETINFO', 'LIB-NAME', 'ioredis'], 'CLIENT SETINFO [2 arguments]'],
+    ['config', ['get', 'maxmemory'], 'CONFIG GET [1 arguments]'],
+    ['acl', ['setuser', 'bob', '>hunter2'], 'ACL SETUSER [2 arguments]'],
+    ['client', ['not a keyword'], 'CLIENT [1 arguments]'],
   ])('%s %j -> %s', (command, args, expected) => {
     expect(redisStatement(command, args)).toBe(expected);
   });

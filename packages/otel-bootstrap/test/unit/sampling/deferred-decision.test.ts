@@ -82,6 +82,75 @@ describe('DeferredDecisionProcessor', () => {
     expect(await exported()).toEqual(['GET /x']);
   });
 
+  /** The errors OTEL_BOOTSTRAP_KEEP_ERRORS_IGNORE names, as upstream's instrumentations leave them on the span. */
+  const NOISE: [string, (tracer: Tracer, root: Span) => void][] = [
+    [
+      'http-client-4xx',
+      (tracer, root) => {
+        const call = tracer.startSpan('POST', { kind: SpanKind.CLIENT }, trace.setSpan(context.active(), root));
+        call.setAttribute('http.response.status_code', 401);
+        call.setStatus({ code: SpanStatusCode.ERROR });
+        call.end();
+      },
+    ],
+    [
+      'redis-handshake',
+      (tracer, root) => {
+        const attributes = { 'db.system.name': 'redis', 'db.query.text': 'CLIENT SETINFO [2 arguments]' };
+        const span = tracer.startSpan(
+          'client',
+          { kind: SpanKind.CLIENT, attributes },
+          trace.setSpan(context.active(), root),
+        );
+        span.recordException(new Error("ERR unknown subcommand 'SETINFO'"));
+        span.setStatus({ code: SpanStatusCode.ERROR, message: "ERR unknown subcommand 'SETINFO'" });
+        span.end();
+      },
+    ],
+    [
+      'amqp-nack',
+      (tracer, root) => {
+        const span = tracer.startSpan(
+          'orders process',
+          { kind: SpanKind.CONSUMER },
+          trace.setSpan(context.active(), root),
+        );
+        span.setStatus({ code: SpanStatusCode.ERROR, message: 'nack called on message with requeue' });
+        span.end();
+      },
+    ],
+  ];
+
+  it.each(NOISE)(
+    'ignores %s when OTEL_BOOTSTRAP_KEEP_ERRORS_IGNORE names it, and keeps it otherwise',
+    async (kind, noise) => {
+      for (const [ignore, kept] of [
+        [kind, []],
+        ['none', ['GET /login', 'noise']],
+      ] as const) {
+        const { tracer, exported } = setUp({ OTEL_BOOTSTRAP_KEEP_ERRORS_IGNORE: ignore });
+        const root = tracer.startSpan('GET /login', { kind: SpanKind.SERVER });
+        noise(tracer, root);
+        root.end();
+        expect((await exported()).map((name) => (name === 'GET /login' ? name : 'noise')).sort()).toEqual([...kept]);
+      }
+    },
+  );
+
+  it('ignores 4xx CLIENT calls and the Redis handshake by default, but keeps nacks', async () => {
+    const keptBy = async (noise: (tracer: Tracer, root: Span) => void) => {
+      const { tracer, exported } = setUp();
+      const root = tracer.startSpan('GET /login', { kind: SpanKind.SERVER });
+      noise(tracer, root);
+      root.end();
+      return (await exported()).length > 0;
+    };
+    const byKind = Object.fromEntries(NOISE);
+    expect(await keptBy(byKind['http-client-4xx']!)).toBe(false);
+    expect(await keptBy(byKind['redis-handshake']!)).toBe(false);
+    expect(await keptBy(byKind['amqp-nack']!)).toBe(true);
+  });
+
   it('decides only when the last local span ends, not when the root ends', async () => {
     const { tracer, processor, exported } = setUp();
     const root = tracer.startSpan('GET /async', { kind: SpanKind.SERVER });
