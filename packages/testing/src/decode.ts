@@ -1,4 +1,6 @@
 import { ExportTraceServiceRequest } from './otlp-schema';
+import { TO_OBJECT, attributesOf, forEachScope, hex, hexIdsToBytes } from './otlp-values';
+import type { Obj, Origin } from './otlp-values';
 
 /** A span as the receiver got it, flattened for assertions. Ids are lowercase hex. */
 export interface ReceivedSpan {
@@ -23,8 +25,6 @@ export interface ReceivedSpan {
 
 export type SpanKindName = 'UNSPECIFIED' | 'INTERNAL' | 'SERVER' | 'CLIENT' | 'PRODUCER' | 'CONSUMER';
 
-const TO_OBJECT = { longs: String, enums: String, bytes: Array, defaults: true, oneofs: true, arrays: true };
-
 /** Decodes an `application/x-protobuf` ExportTraceServiceRequest. Throws on bytes that do not fit the schema. */
 export function decodeProtobuf(body: Uint8Array): ReceivedSpan[] {
   return flatten(ExportTraceServiceRequest.toObject(ExportTraceServiceRequest.decode(body), TO_OBJECT));
@@ -41,42 +41,15 @@ export function decodeJson(body: string): ReceivedSpan[] {
   return flatten(ExportTraceServiceRequest.toObject(ExportTraceServiceRequest.fromObject(object), TO_OBJECT));
 }
 
-const ID_FIELDS = new Set(['traceId', 'spanId', 'parentSpanId']);
-
-function hexIdsToBytes(node: unknown): void {
-  if (Array.isArray(node)) {
-    node.forEach(hexIdsToBytes);
-    return;
-  }
-  if (node === null || typeof node !== 'object') return;
-  const record = node as Record<string, unknown>;
-  for (const [key, value] of Object.entries(record)) {
-    if (ID_FIELDS.has(key) && typeof value === 'string') {
-      if (!/^([0-9a-fA-F]{2})*$/.test(value)) throw new Error(`OTLP/JSON ${key} is not hex: ${value}`);
-      record[key] = Array.from(Buffer.from(value, 'hex'));
-    } else {
-      hexIdsToBytes(value);
-    }
-  }
-}
-
-type Obj = Record<string, unknown>;
-
 function flatten(request: Obj): ReceivedSpan[] {
   const spans: ReceivedSpan[] = [];
-  for (const resourceSpans of request.resourceSpans as Obj[]) {
-    const resource = attributesOf(((resourceSpans.resource as Obj | undefined)?.attributes as Obj[]) ?? []);
-    for (const scopeSpans of resourceSpans.scopeSpans as Obj[]) {
-      const scope = (scopeSpans.scope as Obj | undefined) ?? {};
-      for (const span of scopeSpans.spans as Obj[]) {
-        spans.push(toSpan(span, resource, { name: String(scope.name ?? ''), version: String(scope.version ?? '') }));
-      }
-    }
-  }
+  forEachScope(request, 'resourceSpans', 'scopeSpans', (scopeSpans, origin) => {
+    for (const span of scopeSpans.spans as Obj[]) spans.push(toSpan(span, origin));
+  });
   return spans;
 }
 
-function toSpan(span: Obj, resource: Record<string, unknown>, scope: { name: string; version: string }): ReceivedSpan {
+function toSpan(span: Obj, { resource, scope, service }: Origin): ReceivedSpan {
   const status = (span.status as Obj | undefined) ?? {};
   if (hex(span.traceId).length !== 32 || hex(span.spanId).length !== 16) {
     throw new Error(`span "${String(span.name)}" has a malformed trace or span id`);
@@ -102,34 +75,6 @@ function toSpan(span: Obj, resource: Record<string, unknown>, scope: { name: str
     links: (span.links as Obj[]).map((l) => ({ traceId: hex(l.traceId), spanId: hex(l.spanId) })),
     resource,
     scope,
-    service: String(resource['service.name'] ?? ''),
+    service,
   };
-}
-
-function attributesOf(list: Obj[]): Record<string, unknown> {
-  const result: Record<string, unknown> = {};
-  for (const kv of list) result[String(kv.key)] = anyValue(kv.value as Obj | undefined);
-  return result;
-}
-
-function anyValue(value: Obj | undefined): unknown {
-  if (!value || typeof value.value !== 'string') return undefined;
-  const field = value.value;
-  const v = value[field];
-  switch (field) {
-    case 'intValue':
-      return Number(v);
-    case 'arrayValue':
-      return ((v as Obj).values as Obj[]).map(anyValue);
-    case 'kvlistValue':
-      return attributesOf((v as Obj).values as Obj[]);
-    case 'bytesValue':
-      return Buffer.from(v as number[]);
-    default:
-      return v;
-  }
-}
-
-function hex(bytes: unknown): string {
-  return Buffer.from((bytes as number[] | undefined) ?? []).toString('hex');
 }

@@ -4,6 +4,10 @@ import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
 import { decodeJson, decodeProtobuf } from './decode';
 import type { ReceivedSpan } from './decode';
+import { decodeLogsJson, decodeLogsProtobuf } from './decode-logs';
+import type { ReceivedLogRecord } from './decode-logs';
+import { decodeMetricsJson, decodeMetricsProtobuf, histogramPointsOf } from './decode-metrics';
+import type { ReceivedHistogramPoint, ReceivedMetric } from './decode-metrics';
 
 /** One export request as it arrived on the wire. */
 export interface ReceivedRequest {
@@ -13,17 +17,47 @@ export interface ReceivedRequest {
   readonly body: Buffer;
 }
 
+/** A signal's path, and how to decode and keep what arrives on it. */
+interface Route {
+  decode(body: Buffer, isJson: boolean): void;
+  readonly requests: ReceivedRequest[];
+}
+
 /**
  * A real OTLP/HTTP receiver on 127.0.0.1 for tests. It accepts `application/x-protobuf` and `application/json` on
- * `/v1/traces`, decodes both with the official OTLP schema, and keeps every raw body so tests can search the bytes.
+ * `/v1/traces`, `/v1/metrics` and `/v1/logs`, decodes all of them with the official OTLP schema, and keeps every raw
+ * body so tests can search the bytes. Each signal's requests are kept apart ({@link requests} holds the trace ones,
+ * as it did before the receiver took metrics and logs), so a trace test never counts a metric export.
  */
 export class OtlpReceiver {
   readonly spans: ReceivedSpan[] = [];
+  /** Every metric of every metrics export, in arrival order: cumulative series repeat from one export to the next. */
+  readonly metrics: ReceivedMetric[] = [];
+  readonly logs: ReceivedLogRecord[] = [];
+  /** The trace export requests. */
   readonly requests: ReceivedRequest[] = [];
+  readonly metricRequests: ReceivedRequest[] = [];
+  readonly logRequests: ReceivedRequest[] = [];
   /** Bodies that failed to decode; a test should expect none. */
   readonly decodeErrors: string[] = [];
   private server: Server | undefined;
   private waiters: { check: () => boolean; resolve: () => void }[] = [];
+  private readonly routes: Readonly<Record<string, Route>> = {
+    '/v1/traces': {
+      requests: this.requests,
+      decode: (body, isJson) => this.spans.push(...(isJson ? decodeJson(body.toString('utf8')) : decodeProtobuf(body))),
+    },
+    '/v1/metrics': {
+      requests: this.metricRequests,
+      decode: (body, isJson) =>
+        this.metrics.push(...(isJson ? decodeMetricsJson(body.toString('utf8')) : decodeMetricsProtobuf(body))),
+    },
+    '/v1/logs': {
+      requests: this.logRequests,
+      decode: (body, isJson) =>
+        this.logs.push(...(isJson ? decodeLogsJson(body.toString('utf8')) : decodeLogsProtobuf(body))),
+    },
+  };
 
   /** Starts listening; resolves to the base URL, e.g. `http://127.0.0.1:43210`. */
   async start(port = 0): Promise<string> {
@@ -49,14 +83,57 @@ export class OtlpReceiver {
 
   /** Resolves once `predicate` holds for the spans received so far, or rejects after `timeoutMs`. */
   waitFor(predicate: (spans: readonly ReceivedSpan[]) => boolean, timeoutMs = 15_000): Promise<void> {
-    if (predicate(this.spans)) return Promise.resolve();
+    return this.waitUntil(
+      () => predicate(this.spans),
+      timeoutMs,
+      () => `${this.spans.length} spans`,
+    );
+  }
+
+  /** Resolves once at least `count` spans have arrived. */
+  waitForSpans(count: number, timeoutMs?: number): Promise<void> {
+    return this.waitFor((spans) => spans.length >= count, timeoutMs);
+  }
+
+  /** Resolves once `predicate` holds for the metrics received so far, or rejects after `timeoutMs`. */
+  waitForMetrics(predicate: (metrics: readonly ReceivedMetric[]) => boolean, timeoutMs = 15_000): Promise<void> {
+    const names = (): string => [...new Set(this.metrics.map((m) => m.name))].join(', ') || 'none';
+    return this.waitUntil(
+      () => predicate(this.metrics),
+      timeoutMs,
+      () => `metrics received: ${names()}`,
+    );
+  }
+
+  /** Resolves to the latest export of the metric `name` once one has arrived (any scope), or rejects after `timeoutMs`. */
+  async waitForMetric(name: string, timeoutMs?: number): Promise<ReceivedMetric> {
+    await this.waitForMetrics((metrics) => metrics.some((m) => m.name === name), timeoutMs);
+    return this.metrics.findLast((m) => m.name === name)!;
+  }
+
+  /** Resolves once `predicate` holds for the log records received so far, or rejects after `timeoutMs`. */
+  waitForLogs(predicate: (logs: readonly ReceivedLogRecord[]) => boolean, timeoutMs = 15_000): Promise<void> {
+    return this.waitUntil(
+      () => predicate(this.logs),
+      timeoutMs,
+      () => `${this.logs.length} log records`,
+    );
+  }
+
+  /** Every histogram point received, each with its metric's name, unit and scope; see {@link histogramPointsOf}. */
+  histogramPoints(): ReceivedHistogramPoint[] {
+    return histogramPointsOf(this.metrics);
+  }
+
+  private waitUntil(check: () => boolean, timeoutMs: number, got: () => string): Promise<void> {
+    if (check()) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.waiters = this.waiters.filter((w) => w !== waiter);
-        reject(new Error(`timed out after ${timeoutMs} ms with ${this.spans.length} spans received`));
+        reject(new Error(`timed out after ${timeoutMs} ms with ${got()}`));
       }, timeoutMs);
       const waiter = {
-        check: () => predicate(this.spans),
+        check,
         resolve: () => {
           clearTimeout(timer);
           resolve();
@@ -66,26 +143,22 @@ export class OtlpReceiver {
     });
   }
 
-  /** Resolves once at least `count` spans have arrived. */
-  waitForSpans(count: number, timeoutMs?: number): Promise<void> {
-    return this.waitFor((spans) => spans.length >= count, timeoutMs);
-  }
-
   private handle(req: IncomingMessage, res: ServerResponse): void {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
-      if (req.method !== 'POST' || req.url !== '/v1/traces') {
+      const route = req.method === 'POST' ? this.routes[(req.url ?? '').split('?')[0]] : undefined;
+      if (!route) {
         res.writeHead(404).end();
         return;
       }
       let body = Buffer.concat(chunks);
       if (req.headers['content-encoding'] === 'gzip') body = gunzipSync(body);
       const contentType = String(req.headers['content-type'] ?? '');
-      this.requests.push({ contentType, headers: req.headers, body });
+      route.requests.push({ contentType, headers: req.headers, body });
       const isJson = contentType.startsWith('application/json');
       try {
-        this.spans.push(...(isJson ? decodeJson(body.toString('utf8')) : decodeProtobuf(body)));
+        route.decode(body, isJson);
       } catch (error) {
         this.decodeErrors.push(String(error));
         res.writeHead(400).end();

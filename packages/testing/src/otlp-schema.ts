@@ -39,3 +39,11 @@ export const otlpRoot: protobuf.Root = loadRoot();
 export const ExportTraceServiceRequest: MessageType = otlpRoot.lookupType(
   'opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest',
 );
+
+export const ExportMetricsServiceRequest: MessageType = otlpRoot.lookupType(
+  'opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest',
+);
+
+export const ExportLogsServiceRequest: MessageType = otlpRoot.lookupType(
+  'opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest',
+);

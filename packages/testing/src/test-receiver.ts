@@ -69,10 +69,14 @@ export class TestReceiver extends OtlpReceiver {
     for (const fixture of this.fixtures.splice(keep)) fixture.kill('SIGKILL');
   }
 
-  /** Forgets every span, request and decode error received so far. */
+  /** Forgets every span, metric, log record, request and decode error received so far. */
   clear(): void {
     this.spans.splice(0);
+    this.metrics.splice(0);
+    this.logs.splice(0);
     this.requests.splice(0);
+    this.metricRequests.splice(0);
+    this.logRequests.splice(0);
     this.decodeErrors.splice(0);
   }
 }
