@@ -80,6 +80,8 @@ function serviceEnv(service, basePort, exportEnv) {
     // Health polls are not worth a trace.
     OTEL_BOOTSTRAP_SAMPLING_RULES: 'GET /health=0',
     OTEL_BSP_SCHEDULE_DELAY: String(BATCH_DELAY_MS),
+    // The demo's callers are you: answer with the trace id (off by default in apps, see docs/configuration.md).
+    OTEL_BOOTSTRAP_TRACERESPONSE: 'true',
     ...process.env,
     ...exportEnv,
     OTEL_SERVICE_NAME: service.name,
