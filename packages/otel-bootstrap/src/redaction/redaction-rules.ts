@@ -89,20 +89,19 @@ export class RedactionRules {
    * passwords, and the values the message quotes or PostgreSQL's key and row details hold (see error-text.ts).
    */
   redactText(text: string): string {
-    const credentials = this.redactUrl(text).replace(
-      /\b(Bearer|Basic|Token)\s+[A-Za-z0-9._~+/=-]{6,}/g,
-      `$1 ${REDACTED}`,
-    );
-    return scrubErrorText(credentials, REDACTED);
+    return scrubErrorText(this.redactCredentials(text), REDACTED);
   }
 
-  private redactUrl(text: string): string {
-    return text
-      .replace(this.queryPattern, (_m, start: string, key: string) => `${start}${key}=${REDACTED}`)
-      .replace(/(\b[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+):[^@/\s]+@/gi, `$1:${REDACTED}@`);
+  /**
+   * Secrets any free text may hold, whatever names it: query values, bearer tokens and URL passwords. What log
+   * records get for their body and every string value, since their attributes have no fixed names that say a URL.
+   */
+  redactCredentials(text: string): string {
+    return this.redactUrl(text).replace(/\b(Bearer|Basic|Token)\s+[A-Za-z0-9._~+/=-]{6,}/g, `$1 ${REDACTED}`);
   }
 
-  private isSecretKey(key: string): boolean {
+  /** Whether an attribute's key names a secret (by default or by OTEL_BOOTSTRAP_REDACT_KEYS), so its value never leaves. */
+  isSecretKey(key: string): boolean {
     let verdict = this.secretKeys.get(key);
     if (verdict === undefined) {
       verdict = this.judgeKey(key);
@@ -110,6 +109,12 @@ export class RedactionRules {
       this.secretKeys.set(key, verdict);
     }
     return verdict;
+  }
+
+  private redactUrl(text: string): string {
+    return text
+      .replace(this.queryPattern, (_m, start: string, key: string) => `${start}${key}=${REDACTED}`)
+      .replace(/(\b[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+):[^@/\s]+@/gi, `$1:${REDACTED}@`);
   }
 
   private judgeKey(key: string): boolean {
