@@ -1,6 +1,7 @@
 import { diag, DiagLogLevel } from '@opentelemetry/api';
 import { setGlobalErrorHandler } from '@opentelemetry/core';
 import type { DiagLogger } from '@opentelemetry/api';
+import { withUpstreamMessages } from './upstream-messages';
 
 const PREFIX = '[otel-bootstrap]';
 const REPEAT_WINDOW_MS = 60_000;
@@ -75,8 +76,9 @@ function describe(arg: unknown): string {
  * error handler (which the batch processor calls on every failed export) through it as one short line.
  */
 export function installDiagLogger(level: string): void {
-  diag.setLogger(new RateLimitedConsoleLogger(), {
-    logLevel: LEVELS[level] ?? DiagLogLevel.INFO,
+  const logLevel = LEVELS[level] ?? DiagLogLevel.INFO;
+  diag.setLogger(withUpstreamMessages(new RateLimitedConsoleLogger(), logLevel), {
+    logLevel,
     suppressOverrideMessage: true,
   });
   setGlobalErrorHandler((error) => diag.warn(`span export failed, spans are being dropped: ${errorSummary(error)}`));
