@@ -107,7 +107,8 @@ export const CONFIG = {
   OTEL_EXPORTER_OTLP_ENDPOINT: {
     type: 'url',
     default: 'http://localhost:4318',
-    description: 'Base URL of the OTLP/HTTP receiver; `/v1/traces` is appended for traces.',
+    description:
+      'Base URL of the OTLP/HTTP receiver; the signal path is appended: `/v1/traces`, `/v1/metrics`, `/v1/logs`.',
   },
   OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: {
     type: 'url',
@@ -142,7 +143,7 @@ export const CONFIG = {
     type: 'integer',
     default: '10000',
     min: 1,
-    description: 'Milliseconds one export request may take.',
+    description: 'Milliseconds one export request may take, for every signal unless its own `_TIMEOUT` is set.',
   },
   OTEL_BSP_SCHEDULE_DELAY: {
     type: 'integer',
@@ -168,6 +169,174 @@ export const CONFIG = {
     default: '512',
     min: 1,
     description: 'Spans per export request. Must not exceed `OTEL_BSP_MAX_QUEUE_SIZE`.',
+  },
+  OTEL_EXPORTER_OTLP_COMPRESSION: {
+    type: 'enum',
+    default: 'none',
+    allowed: ['gzip', 'none'],
+    description:
+      'Compression of metric and log exports (`gzip` or `none`). Trace exports are not compressed: our encoder ' +
+      'writes small batches, and gzip would cost more CPU than the bytes it saves.',
+  },
+  OTEL_METRICS_EXPORTER: {
+    type: 'list',
+    default: 'otlp',
+    allowed: ['otlp', 'prometheus', 'console', 'none'],
+    description:
+      'Where metrics go, comma-separated when more than one: `otlp` pushes them to the OTLP endpoint every ' +
+      '`OTEL_METRIC_EXPORT_INTERVAL`; `prometheus` serves them for scraping on `OTEL_EXPORTER_PROMETHEUS_HOST`:' +
+      '`OTEL_EXPORTER_PROMETHEUS_PORT` (`/metrics`); `console` prints them on stdout; `none` turns metrics off, and ' +
+      'the metrics SDK is then never loaded. With metrics on, the global MeterProvider of `@opentelemetry/api` is ' +
+      'ours, so any meter in the app or its libraries records (docs/metrics.md).',
+  },
+  OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: {
+    type: 'url',
+    default: undefined,
+    description:
+      'Full URL for metrics, used as is (nothing appended). Wins over `OTEL_EXPORTER_OTLP_ENDPOINT` + `/v1/metrics`.',
+  },
+  OTEL_EXPORTER_OTLP_METRICS_HEADERS: {
+    type: 'keyvalue',
+    default: undefined,
+    secret: true,
+    description: 'Headers for metric exports; merged over `OTEL_EXPORTER_OTLP_HEADERS`.',
+  },
+  OTEL_EXPORTER_OTLP_METRICS_PROTOCOL: {
+    type: 'enum',
+    default: undefined,
+    allowed: ['http/protobuf', 'http/json'],
+    description: 'Wire encoding for metric exports; wins over `OTEL_EXPORTER_OTLP_PROTOCOL`.',
+  },
+  OTEL_EXPORTER_OTLP_METRICS_TIMEOUT: {
+    type: 'integer',
+    default: undefined,
+    min: 1,
+    description: 'Milliseconds one metric export request may take; wins over `OTEL_EXPORTER_OTLP_TIMEOUT`.',
+  },
+  OTEL_EXPORTER_OTLP_METRICS_COMPRESSION: {
+    type: 'enum',
+    default: undefined,
+    allowed: ['gzip', 'none'],
+    description: 'Compression of metric exports; wins over `OTEL_EXPORTER_OTLP_COMPRESSION`.',
+  },
+  OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE: {
+    type: 'enum',
+    default: 'cumulative',
+    allowed: ['cumulative', 'delta', 'lowmemory'],
+    description:
+      'Aggregation temporality of OTLP metric exports, as the specification defines it: `cumulative` for every ' +
+      'instrument; `delta` for counters, observable counters and histograms; `lowmemory` for synchronous counters ' +
+      'and histograms only. Up-down counters and gauges stay cumulative. Prometheus mode is always cumulative.',
+  },
+  OTEL_METRIC_EXPORT_INTERVAL: {
+    type: 'integer',
+    default: '60000',
+    min: 1,
+    description:
+      'Milliseconds between two OTLP (or console) metric exports. On exit, what was recorded since the last one is flushed.',
+  },
+  OTEL_METRIC_EXPORT_TIMEOUT: {
+    type: 'integer',
+    default: '30000',
+    min: 1,
+    description:
+      'Milliseconds one metric export may take. It never exceeds `OTEL_METRIC_EXPORT_INTERVAL`: a longer one is ' +
+      'lowered to the interval (with a warning when it was set).',
+  },
+  OTEL_METRICS_EXEMPLAR_FILTER: {
+    type: 'enum',
+    default: 'trace_based',
+    allowed: ['trace_based', 'always_on', 'always_off'],
+    description:
+      'Which histogram measurements may become exemplars (a measurement with the trace and span id it was made in, ' +
+      'linking a histogram bucket to a trace): `trace_based` those made inside a sampled span; `always_on` every one ' +
+      '(ids only when the span was sampled); `always_off` none, and histograms are then recorded without the ' +
+      'exemplar wrapper. Exemplars are sent over OTLP only.',
+  },
+  OTEL_EXPORTER_PROMETHEUS_HOST: {
+    type: 'string',
+    default: 'localhost',
+    description:
+      'Address the `prometheus` metrics endpoint listens on. The default answers local scrapes only; set `0.0.0.0` ' +
+      'in a container that Prometheus scrapes from outside.',
+  },
+  OTEL_EXPORTER_PROMETHEUS_PORT: {
+    type: 'integer',
+    default: '9464',
+    min: 0,
+    description: 'Port of the `prometheus` metrics endpoint (`http://<host>:<port>/metrics`).',
+  },
+  OTEL_BOOTSTRAP_RUNTIME_METRICS: {
+    type: 'boolean',
+    default: 'true',
+    description:
+      "Node.js runtime metrics from upstream's `@opentelemetry/instrumentation-runtime-node` while metrics are on: " +
+      'event-loop delay and utilization (`nodejs.eventloop.*`), garbage collection and heap (`v8js.*`). `false` ' +
+      'leaves them out (and the package unloaded).',
+  },
+  OTEL_LOGS_EXPORTER: {
+    type: 'list',
+    default: 'otlp',
+    allowed: ['otlp', 'console', 'none'],
+    description:
+      'Where log records go: `otlp` to the OTLP endpoint, in batches (`OTEL_BLRP_*`); `console` prints each on ' +
+      'stdout; `none` turns OTLP logs off (pino and winston still print as they do). One exporter only: with ' +
+      'several, the first is used. With logs on, pino and winston records, and any use of the logs API, become ' +
+      'OTLP log records carrying the active trace and span ids (docs/logging.md).',
+  },
+  OTEL_EXPORTER_OTLP_LOGS_ENDPOINT: {
+    type: 'url',
+    default: undefined,
+    description:
+      'Full URL for logs, used as is (nothing appended). Wins over `OTEL_EXPORTER_OTLP_ENDPOINT` + `/v1/logs`.',
+  },
+  OTEL_EXPORTER_OTLP_LOGS_HEADERS: {
+    type: 'keyvalue',
+    default: undefined,
+    secret: true,
+    description: 'Headers for log exports; merged over `OTEL_EXPORTER_OTLP_HEADERS`.',
+  },
+  OTEL_EXPORTER_OTLP_LOGS_PROTOCOL: {
+    type: 'enum',
+    default: undefined,
+    allowed: ['http/protobuf', 'http/json'],
+    description: 'Wire encoding for log exports; wins over `OTEL_EXPORTER_OTLP_PROTOCOL`.',
+  },
+  OTEL_EXPORTER_OTLP_LOGS_TIMEOUT: {
+    type: 'integer',
+    default: undefined,
+    min: 1,
+    description: 'Milliseconds one log export request may take; wins over `OTEL_EXPORTER_OTLP_TIMEOUT`.',
+  },
+  OTEL_EXPORTER_OTLP_LOGS_COMPRESSION: {
+    type: 'enum',
+    default: undefined,
+    allowed: ['gzip', 'none'],
+    description: 'Compression of log exports; wins over `OTEL_EXPORTER_OTLP_COMPRESSION`.',
+  },
+  OTEL_BLRP_SCHEDULE_DELAY: {
+    type: 'integer',
+    default: '1000',
+    min: 0,
+    description: 'Milliseconds between two batch exports of log records.',
+  },
+  OTEL_BLRP_EXPORT_TIMEOUT: {
+    type: 'integer',
+    default: '30000',
+    min: 1,
+    description: 'Milliseconds a batch export of log records may take before it is abandoned.',
+  },
+  OTEL_BLRP_MAX_QUEUE_SIZE: {
+    type: 'integer',
+    default: '2048',
+    min: 1,
+    description: 'Log records held in memory waiting for export. Past this, new records are dropped, never queued.',
+  },
+  OTEL_BLRP_MAX_EXPORT_BATCH_SIZE: {
+    type: 'integer',
+    default: '512',
+    min: 1,
+    description: 'Log records per export request. Must not exceed `OTEL_BLRP_MAX_QUEUE_SIZE`.',
   },
   OTEL_PROPAGATORS: {
     type: 'list',

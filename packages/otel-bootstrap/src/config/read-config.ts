@@ -10,6 +10,10 @@
 import type { ConfigWarning } from './config-warning';
 import { exportSection } from './export-section';
 import type { ExportConfig } from './export-section';
+import { logsSection } from './logs-section';
+import type { LogsConfig } from './logs-section';
+import { metricsSection } from './metrics-section';
+import type { MetricsConfig } from './metrics-section';
 import { readEnv } from './read-env';
 import type { Env } from './read-env';
 import { samplingSection } from './sampling-section';
@@ -21,6 +25,9 @@ export { CONFIG, CONFIG_ROWS } from './config-table';
 export type { ConfigKey, ConfigRow, ConfigType, ConfigVariable, InstrumentationName } from './config-table';
 export type { ConfigWarning } from './config-warning';
 export type { ExportConfig } from './export-section';
+export type { LogsConfig } from './logs-section';
+export type { MetricExporterName, MetricsConfig } from './metrics-section';
+export type { OtlpSignalConfig } from './otlp-signal';
 export { isSdkDisabled, wantsCompileCache } from './read-env';
 export type { ConfigValues, ValueOf } from './read-env';
 export type { JaegerRemoteSettings } from './sampler-arg';
@@ -33,8 +40,9 @@ export type { InstrumentationConfig, RedactionConfig, ResourceConfig, SdkConfig 
  * from the same sections the app is built from.
  *
  * The boundaries follow the folders of src/: `export` (export/ and the batch processor), `sampling` (sampling/,
- * with the rules file merged in), `redaction` (redaction/), `instrumentation` (instrumentation/) and `resource`
- * (sdk/resource.ts). What start.ts itself reads (whether to start, log level, shutdown, span limits and the
+ * with the rules file merged in), `redaction` (redaction/), `instrumentation` (instrumentation/), `metrics`
+ * (metrics/), `logs` (logs/, which also gets the redaction rules) and `resource` (sdk/resource.ts; one resource
+ * for all three signals). What start.ts itself reads (whether to start, log level, shutdown, span limits and the
  * propagators it hands to the SDK) and the Jaeger URL only `doctor` reads are too few, and too unlike each other,
  * for a section each: they make up `sdk`.
  */
@@ -45,6 +53,8 @@ export interface BootstrapConfig {
   readonly sampling: SamplingConfig;
   readonly redaction: RedactionConfig;
   readonly instrumentation: InstrumentationConfig;
+  readonly metrics: MetricsConfig;
+  readonly logs: LogsConfig;
 }
 
 /** The outcome of {@link readConfig}: the configuration, plus one warning per bad setting. */
@@ -57,13 +67,16 @@ export interface ConfigResult {
 export function readConfig(env: Env = process.env): ConfigResult {
   const { values, warnings } = readEnv(env);
   const isSet = (key: string) => (env[key]?.trim() ?? '') !== '';
+  const redaction = redactionSection(values);
   const config: BootstrapConfig = {
     sdk: sdkSection(values),
     resource: resourceSection(values),
     export: exportSection(values, isSet, warnings),
     sampling: samplingSection(values, warnings),
-    redaction: redactionSection(values),
+    redaction,
     instrumentation: instrumentationSection(values),
+    metrics: metricsSection(values, isSet, warnings),
+    logs: logsSection(values, redaction, warnings),
   };
   return { config, warnings };
 }

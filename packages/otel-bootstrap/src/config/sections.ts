@@ -57,6 +57,8 @@ export interface InstrumentationConfig {
   readonly httpServer: ConfigValues['OTEL_BOOTSTRAP_HTTP_SERVER'];
   /** Whose instrumentation makes pg spans: ours (see pg/) or upstream's. */
   readonly pg: ConfigValues['OTEL_BOOTSTRAP_PG'];
+  /** pino and winston records are also sent as OTLP log records: true unless OTEL_LOGS_EXPORTER is `none`. */
+  readonly logSending: boolean;
 }
 
 export function sdkSection(values: ConfigValues): SdkConfig {
@@ -105,5 +107,6 @@ export function instrumentationSection(values: ConfigValues): InstrumentationCon
     traceResponse: values.OTEL_BOOTSTRAP_TRACERESPONSE,
     httpServer: values.OTEL_BOOTSTRAP_HTTP_SERVER,
     pg: values.OTEL_BOOTSTRAP_PG,
+    logSending: !values.OTEL_LOGS_EXPORTER.includes('none'),
   };
 }
