@@ -1,7 +1,7 @@
 // `npm run bench`: W1-W3 under three configurations - untraced, the official zero-code register, and ours - in
 // interleaved rounds within one run, so a noisy machine slows them alike. Reports ratios against untraced and
 // writes docs/benchmarks.md. `--smoke` runs one short round of W1 to prove the script works (CI does this; it
-// asserts nothing about speed).
+// asserts nothing about speed). `--micro` runs the per-span microbenchmark instead (micro.js).
 //
 // Options: --duration S (default 10), --warmup S (2), --rounds N (3), --workloads w1,w2,w3, --configs a,b,
 //          --connections N (20), --out FILE (docs/benchmarks.md; "-" for none), --smoke
@@ -166,6 +166,7 @@ async function measure(workload, config, sinkUrl) {
 }
 
 async function main() {
+  if (process.argv.includes('--micro')) return require('./micro').runMicro(process.argv.slice(2));
   const sink = await startNode(path.join(__dirname, 'otlp-sink.js'), [], {});
   const sinkUrl = `http://127.0.0.1:${sink.port}`;
   const results = [];
