@@ -6,7 +6,7 @@
 const api = require('@opentelemetry/api');
 
 const SPANS_PER_BATCH = 512;
-const { MICRO_SPANS = '51200', MICRO_WARMUP = '10240', MICRO_SDK, SINK_URL } = process.env;
+const { MICRO_SPANS = '204800', MICRO_WARMUP = '51200', MICRO_SDK, SINK_URL } = process.env;
 
 function upstreamSdk() {
   const { TracerProvider, BatchSpanProcessor } = require('@opentelemetry/sdk-trace');

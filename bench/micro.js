@@ -2,7 +2,7 @@
 // spans OpenTelemetry JS' own benchmark makes (start, 10 attributes, end: published at 1.6 µs on its machine) and
 // for exporting them (batch, protobuf encode, HTTP send to a local sink). Each side runs in its own process, in
 // alternating rounds, so a noisy machine slows them alike; the table gives the median of the rounds and the ratio
-// to upstream. Options: --rounds N (default 5), --spans N (51200 per round).
+// to upstream. Options: --rounds N (default 5), --spans N (204800 per round, after 51200 to warm up).
 const { spawn } = require('node:child_process');
 const path = require('node:path');
 
@@ -52,7 +52,7 @@ const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.l
 
 async function runMicro(argv) {
   const rounds = option(argv, 'rounds', 5);
-  const spans = option(argv, 'spans', 51200);
+  const spans = option(argv, 'spans', 204800);
   let sink;
   const sinkUrl = await new Promise((resolve, reject) => {
     runNode(path.join(__dirname, 'otlp-sink.js'), [], {}, (out, child) => {
