@@ -10,7 +10,7 @@ import { scrubSqlLiterals } from '../redaction/sql-literals';
  * enabled, instead of loading the whole auto-instrumentations metapackage.
  */
 /** What the factories read of the instrumentation section, beyond which instrumentations are on. */
-export type InstrumentationOptions = Pick<InstrumentationConfig, 'traceResponse' | 'httpServer' | 'pg'>;
+export type InstrumentationOptions = Pick<InstrumentationConfig, 'traceResponse' | 'httpServer' | 'pg' | 'logSending'>;
 
 /** Creates the instrumentation(s) of one library from a package already loaded. */
 type Create = () => Instrumentation | Instrumentation[];
@@ -94,16 +94,21 @@ const FACTORIES: Readonly<Record<InstrumentationName, (options: InstrumentationO
         consumeEndHook: (_span, { msg, rejected, endOperation }) => endProcessing(msg, rejected, endOperation),
       });
   },
-  pino: () => {
+  pino: ({ logSending }) => {
     const { PinoInstrumentation } =
       require('@opentelemetry/instrumentation-pino') as typeof import('@opentelemetry/instrumentation-pino');
-    // Trace ids go into the app's own log records; there is no OTel logs pipeline to send records to.
-    return () => new PinoInstrumentation({ disableLogSending: true });
+    // Trace ids go into the app's own log records either way. Sending puts a multistream under each logger, which
+    // costs every line, so it is on only while the logs pipeline is.
+    return () => new PinoInstrumentation({ disableLogSending: !logSending });
   },
-  winston: () => {
+  winston: ({ logSending }) => {
     const { WinstonInstrumentation } =
       require('@opentelemetry/instrumentation-winston') as typeof import('@opentelemetry/instrumentation-winston');
-    return () => new WinstonInstrumentation({ disableLogSending: true });
+    if (!logSending) return () => new WinstonInstrumentation({ disableLogSending: true });
+    // Upstream sends through @opentelemetry/winston-transport, which emits to the older api-logs global that the
+    // SDK 3 LoggerProvider is not registered in: ours adds a transport of its own (see logs/WinstonLogSending.ts).
+    const { WinstonLogSending } = require('../logs/WinstonLogSending') as typeof import('../logs/WinstonLogSending');
+    return () => [new WinstonInstrumentation({ disableLogSending: true }), new WinstonLogSending()];
   },
 };
 

@@ -33,9 +33,13 @@ describe('LOADED_ON_IMPORT_OF', () => {
   // An instrumentation created after one of the modules it hooks has loaded would miss that module for good.
   const cases = [...lazyNames.map((name) => [name, 'lean'] as const), ['pg', 'upstream'] as const];
   it.each(cases)('names every module %s hooks (pg instrumentation: %s)', (name, pg) => {
-    const created = createInstrumentations([name], { traceResponse: false, httpServer: 'lean', pg }, (_, error) => {
-      throw error;
-    }) as InstrumentationBase[];
+    const created = createInstrumentations(
+      [name],
+      { traceResponse: false, httpServer: 'lean', pg, logSending: true },
+      (_, error) => {
+        throw error;
+      },
+    ) as InstrumentationBase[];
     try {
       expect(created.length).toBeGreaterThan(0);
       const hooked = created.flatMap((instrumentation) =>
