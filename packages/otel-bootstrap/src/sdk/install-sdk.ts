@@ -1,7 +1,7 @@
 import { context, propagation, trace } from '@opentelemetry/api';
-import type { TextMapPropagator } from '@opentelemetry/api';
+import type { MeterProvider, TextMapPropagator } from '@opentelemetry/api';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
-import type { ResourceDetector } from '@opentelemetry/resources';
+import type { Resource } from '@opentelemetry/resources';
 import type { Sampler, SpanLimits, SpanProcessor } from '@opentelemetry/sdk-trace';
 import { startSpansWithRandomFlag } from './random-trace-flag';
 import { startUnsampledChildrenWithoutSdk } from './tracer-start-span';
@@ -9,16 +9,15 @@ import { RootTraceIdGenerator } from './RootTraceIdGenerator';
 
 /** What the bootstrap has decided; the SDK pieces are only put together here. */
 export interface SdkOptions {
-  /** OTEL_RESOURCE_ATTRIBUTES, below `attributes` and above the detectors. */
-  readonly envAttributes: Readonly<Record<string, string>>;
-  /** Our own resource attributes (service name and version, environment): the highest priority. */
-  readonly attributes: Readonly<Record<string, string>>;
-  readonly detectors: ResourceDetector[];
+  /** The resource of every signal (resource.ts's createResource). */
+  readonly resource: Resource;
   readonly propagator: TextMapPropagator | undefined;
   readonly sampler: Sampler;
   readonly spanLimits: SpanLimits;
   readonly spanProcessor: SpanProcessor;
   readonly instrumentations: Instrumentation[];
+  /** The global MeterProvider when metrics are on, handed to the instrumentations with the tracer provider. */
+  readonly meterProvider?: MeterProvider;
   /** The sampler gives every child of an unsampled local span NOT_RECORD: start those without the SDK. */
   readonly unsampledChildrenWithoutSdk: boolean;
 }
@@ -31,30 +30,24 @@ export interface InstalledSdk {
 /**
  * Installs the context manager, propagator, tracer provider and instrumentations as globals: what
  * `@opentelemetry/sdk-node`'s start does for traces, without it. Requiring sdk-node costs far more startup than the
- * four packages used below, because it also loads the gRPC, metrics and logs packages we never use
- * (bench/findings.md, "Startup without sdk-node").
+ * four packages used below, because it also loads the gRPC exporters we never use and the metrics and logs packages
+ * whether or not they are on (bench/findings.md, "Startup without sdk-node"); ours load in metrics/ and logs/, only
+ * when their signal is on.
  */
 export function installSdk(options: SdkOptions): InstalledSdk {
   const { registerInstrumentations } =
     require('@opentelemetry/instrumentation') as typeof import('@opentelemetry/instrumentation');
   const { AsyncLocalStorageContextManager } =
     require('@opentelemetry/context-async-hooks') as typeof import('@opentelemetry/context-async-hooks');
-  const { defaultResource, detectResources, resourceFromAttributes } =
-    require('@opentelemetry/resources') as typeof import('@opentelemetry/resources');
   const { TracerProvider } = require('@opentelemetry/sdk-trace') as typeof import('@opentelemetry/sdk-trace');
 
-  // Instrumentations first, as sdk-node does: they patch modules now and reach the provider through the global proxy.
-  registerInstrumentations({ instrumentations: options.instrumentations });
-
-  // Resource: SDK defaults, then the detectors, then OTEL_RESOURCE_ATTRIBUTES, then ours.
-  const resource = defaultResource()
-    .merge(detectResources({ detectors: options.detectors }))
-    .merge(resourceFromAttributes(options.envAttributes))
-    .merge(resourceFromAttributes(options.attributes));
+  // Instrumentations first, as sdk-node does: they patch modules now and reach the tracer provider through the
+  // global proxy. Metrics have no proxy: the meter provider is already the global one, and is handed over too.
+  registerInstrumentations({ instrumentations: options.instrumentations, meterProvider: options.meterProvider });
 
   const ids = new RootTraceIdGenerator();
   const provider = new TracerProvider({
-    resource,
+    resource: options.resource,
     idGenerator: ids,
     sampler: options.sampler,
     spanLimits: options.spanLimits,

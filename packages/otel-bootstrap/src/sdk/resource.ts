@@ -1,7 +1,15 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { hostDetector, osDetector, processDetector, serviceInstanceIdDetector } from '@opentelemetry/resources';
-import type { ResourceDetector } from '@opentelemetry/resources';
+import {
+  defaultResource,
+  detectResources,
+  hostDetector,
+  osDetector,
+  processDetector,
+  resourceFromAttributes,
+  serviceInstanceIdDetector,
+} from '@opentelemetry/resources';
+import type { Resource, ResourceDetector } from '@opentelemetry/resources';
 import { containerDetector } from '@opentelemetry/resource-detector-container';
 import type { ResourceConfig } from '../config/read-config';
 
@@ -40,6 +48,18 @@ export function resourceAttributes(
     app?.name ??
     scriptName(mainScript);
   return attributes;
+}
+
+/**
+ * The one Resource of traces, metrics and logs, built once: SDK defaults, then the detectors, then
+ * OTEL_RESOURCE_ATTRIBUTES, then `attributes` (from {@link resourceAttributes}), the highest priority. The same
+ * object for all three signals, so a span, a metric point and a log record of the app always agree on who sent them.
+ */
+export function createResource(config: ResourceConfig, attributes: Readonly<Record<string, string>>): Resource {
+  return defaultResource()
+    .merge(detectResources({ detectors: resourceDetectors(config) }))
+    .merge(resourceFromAttributes(config.attributes))
+    .merge(resourceFromAttributes(attributes));
 }
 
 /** The detectors named in OTEL_NODE_RESOURCE_DETECTORS. None of them probes the network. */

@@ -1,6 +1,7 @@
 /** The bootstrap's SDK installed inside the jest process, as start.ts installs it, for unit tests of whole spans. */
 import { context, propagation, trace } from '@opentelemetry/api';
 import type { Context, Tracer } from '@opentelemetry/api';
+import { resourceFromAttributes } from '@opentelemetry/resources';
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { readConfig } from '../../src/config/read-config';
@@ -30,9 +31,7 @@ export function installInProcess(env: Record<string, string>): SdkInProcess {
   const sampling = createSampling(config.sampling, 'checkout');
   const exporter = new InMemorySpanExporter();
   const sdk = installSdk({
-    envAttributes: {},
-    attributes: { 'service.name': 'checkout' },
-    detectors: [],
+    resource: resourceFromAttributes({ 'service.name': 'checkout' }),
     propagator: compositeOf(createPropagators(config.sdk.propagators)),
     sampler: sampling.sampler,
     spanLimits: config.sdk.spanLimits,
