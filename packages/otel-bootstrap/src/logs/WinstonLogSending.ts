@@ -27,8 +27,12 @@ interface WinstonLogger {
  *
  * Upstream's WinstonInstrumentation does this itself only with `@opentelemetry/winston-transport`, which emits through
  * `@opentelemetry/api-logs`, a global the SDK 3 LoggerProvider is not registered in; so it runs with log sending off
- * (it still puts trace ids into the records the app prints) and this adds the transport. Created after it, this wraps
- * the `configure` it wrapped, and never unwraps what it did not wrap.
+ * (it still puts trace ids into the records the app prints) and this adds the transport.
+ *
+ * Both patch `configure`, and upstream's patch first unwraps any `configure` shimmer wrapped, which would silently
+ * drop ours whenever its hook runs after ours (in an install where each uses its own copy of
+ * `@opentelemetry/instrumentation`, the order is not ours to choose). So ours is a plain function that shimmer
+ * does not take for a wrapper: whichever patch comes second wraps the first.
  */
 export class WinstonLogSending extends InstrumentationBase<InstrumentationConfig> {
   constructor(config: InstrumentationConfig = {}) {
@@ -39,14 +43,8 @@ export class WinstonLogSending extends InstrumentationBase<InstrumentationConfig
     const file = new InstrumentationNodeModuleFile(
       'winston/lib/winston/logger.js',
       WINSTON_VERSIONS,
-      (logger: WinstonLoggerClass) => {
-        this._wrap(logger.prototype, 'configure', (original) => withTransport(original) as typeof original);
-        return logger;
-      },
-      (logger?: WinstonLoggerClass) => {
-        if (logger) this._unwrap(logger.prototype, 'configure');
-        return logger;
-      },
+      (logger: WinstonLoggerClass) => (patch(logger.prototype), logger),
+      (logger?: WinstonLoggerClass) => (logger && unpatch(logger.prototype), logger),
     );
     return [
       new InstrumentationNodeModuleDefinition(
@@ -60,7 +58,24 @@ export class WinstonLogSending extends InstrumentationBase<InstrumentationConfig
   }
 }
 
-function withTransport(original: WinstonLoggerClass['prototype']['configure']) {
+type Configure = WinstonLoggerClass['prototype']['configure'];
+
+/** On our `configure`: the one it calls. */
+const ORIGINAL = Symbol('otel-bootstrap winston configure');
+
+function patch(prototype: WinstonLoggerClass['prototype']): void {
+  const original = prototype.configure;
+  if (ORIGINAL in original) return;
+  prototype.configure = Object.assign(withTransport(original), { [ORIGINAL]: original });
+}
+
+/** Restores the `configure` ours called, unless another patch has since wrapped ours (then ours stays in place). */
+function unpatch(prototype: WinstonLoggerClass['prototype']): void {
+  const current = prototype.configure as Configure & { [ORIGINAL]?: Configure };
+  if (current[ORIGINAL]) prototype.configure = current[ORIGINAL];
+}
+
+function withTransport(original: Configure): Configure {
   return function configure(this: WinstonLogger, ...args: unknown[]): unknown {
     const result = original.apply(this, args);
     // Added once the app's own configure() has run, so its options and transports stay as they were. (A logger

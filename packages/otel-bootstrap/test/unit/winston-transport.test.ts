@@ -1,7 +1,10 @@
 import { context, logs, trace, SeverityNumber, TraceFlags } from '@opentelemetry/api';
 import { InMemoryLogRecordExporter, LoggerProvider, SimpleLogRecordProcessor } from '@opentelemetry/sdk-logs';
 import winston from 'winston';
+import type { InstrumentationBase } from '@opentelemetry/instrumentation';
+import { WinstonInstrumentation } from '@opentelemetry/instrumentation-winston';
 import { LogsApiWinstonTransport } from '../../src/logs/LogsApiWinstonTransport';
+import { WinstonLogSending } from '../../src/logs/WinstonLogSending';
 import { severityOfWinstonLevel } from '../../src/logs/winston-severity';
 
 const exporter = new InMemoryLogRecordExporter();
@@ -72,5 +75,37 @@ describe('LogsApiWinstonTransport', () => {
     ['constructor', SeverityNumber.UNSPECIFIED],
   ])('maps the level %s', (level, severity) => {
     expect(severityOfWinstonLevel(level)).toBe(severity);
+  });
+});
+
+describe('WinstonLogSending', () => {
+  // winston's Logger class, as the instrumentations' file hooks receive it.
+  const Logger = require('winston/lib/winston/logger.js') as { prototype: { configure: unknown } };
+  const original = Logger.prototype.configure;
+  afterEach(() => (Logger.prototype.configure = original));
+
+  /** Runs the file hooks of `instrumentation` on winston's Logger, as require-in-the-middle would. */
+  const patchLogger = (instrumentation: InstrumentationBase) => {
+    for (const file of instrumentation.getModuleDefinitions().flatMap((definition) => definition.files)) {
+      // Upstream also hooks the same file of winston 1 and 2, whose exports differ.
+      const forWinston3 = file.supportedVersions.includes('>=3 <4');
+      if (file.name === 'winston/lib/winston/logger.js' && forWinston3) file.patch(Logger, '3.19.0');
+    }
+  };
+  const ourTransports = (logger: winston.Logger) =>
+    logger.transports.filter((transport) => transport instanceof LogsApiWinstonTransport);
+
+  it.each([
+    ['after', [() => new WinstonInstrumentation({ enabled: false }), () => new WinstonLogSending({ enabled: false })]],
+    ['before', [() => new WinstonLogSending({ enabled: false }), () => new WinstonInstrumentation({ enabled: false })]],
+  ])('adds one transport to every configured logger, patched %s upstream’s instrumentation', (_order, makers) => {
+    for (const make of makers) patchLogger(make() as InstrumentationBase);
+    const logger = winston.createLogger({ transports: [new winston.transports.Console({ silent: true })] });
+    expect(ourTransports(logger)).toHaveLength(1);
+    expect(logger.transports).toHaveLength(2);
+    logger.configure({ level: 'debug' });
+    expect(ourTransports(logger)).toHaveLength(1);
+    logger.info('sent');
+    expect(exporter.getFinishedLogRecords().map((r) => r.body)).toEqual(['sent']);
   });
 });
