@@ -39,7 +39,9 @@ export async function probeApp(
 ): Promise<StepResult> {
   const libraries = config.enabled.flatMap((name) => LIBRARIES[name] ?? []);
   const entry = bootstrapEntry(cwd);
-  const run = await runProbe(entry, libraries, { ...env, OTEL_TRACES_EXPORTER: 'none' }, cwd);
+  // The probe only loads libraries: it exports nothing, and must not take the app's Prometheus port.
+  const quiet = { OTEL_TRACES_EXPORTER: 'none', OTEL_METRICS_EXPORTER: 'none', OTEL_LOGS_EXPORTER: 'none' };
+  const run = await runProbe(entry, libraries, { ...env, ...quiet }, cwd);
   const startFailure = /tracing could not start[^\n]*/.exec(run.stderr)?.[0];
   if (startFailure) return { ok: false, detail: startFailure, hint: `run by node ${process.version} from ${entry}` };
   let output: ProbeOutput;

@@ -11,6 +11,8 @@ import { unsupportedNode } from '../sdk/node-version';
 import { probeApp } from './app-probe';
 import { checkEndpoint } from './endpoint-check';
 import { samplingLines } from './sampling-summary';
+import { checkSignals, failedSignal } from './signal-checks';
+import type { SignalReport } from './signal-checks';
 import type { StepResult } from './endpoint-check';
 
 /** `doctor`'s exit codes: the first step that failed decides, so scripts can tell the outcomes apart. */
@@ -24,6 +26,8 @@ export const EXIT = {
   traceNotFound: 6,
   nodeUnsupported: 7,
   instrumentationFailed: 8,
+  /** Everything else passed, but the OTLP endpoint of metrics or logs did not answer. */
+  signalEndpointUnreachable: 9,
 } as const;
 
 export interface DoctorOptions {
@@ -44,6 +48,8 @@ export interface DoctorReport {
   readonly configuration: Record<string, string>;
   readonly warnings: string[];
   readonly steps: DoctorStep[];
+  /** Each signal's exporter and, for OTLP, whether its endpoint answers. */
+  readonly signals?: SignalReport[];
   readonly traceId?: string;
   readonly traceUrl?: string;
 }
@@ -82,6 +88,9 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
 
   const endpoint = await checkEndpoint(config.export, timeoutMs);
   report.steps.push({ name: 'endpoint', ...endpoint });
+  // Metrics and logs are reported whatever happens next; their endpoints decide the exit only after every step.
+  const signals = await checkSignals(config, endpoint, timeoutMs);
+  Object.assign(report, { signals });
   if (!endpoint.ok) return fail(EXIT.endpointUnreachable);
 
   const sent = await sendTestSpan({ ...config.export, timeoutMs }, serviceName);
@@ -96,6 +105,7 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
     if (!lookup.step.ok)
       return fail(lookup.reachable ? EXIT.traceNotFound : EXIT.jaegerUnreachable, { traceId: sent.traceId });
   }
+  if (failedSignal(signals)) return fail(EXIT.signalEndpointUnreachable, { traceId: sent.traceId, traceUrl });
   // A deprecated name still works, so it is reported but is no bad configuration.
   const bad = warnings.some((warning) => !warning.deprecated);
   return fail(bad ? EXIT.badConfiguration : EXIT.ok, { traceId: sent.traceId, traceUrl });

@@ -1,4 +1,4 @@
-import type { ExportConfig } from '../config/read-config';
+import type { ExportConfig, OtlpSignalConfig } from '../config/read-config';
 
 /** The outcome of one step of `doctor`, with what to do about a failure. */
 export interface StepResult {
@@ -7,27 +7,42 @@ export interface StepResult {
   readonly hint?: string;
 }
 
+/** A signal whose OTLP/HTTP endpoint `doctor` checks. */
+export type SignalName = 'traces' | 'metrics' | 'logs';
+
+/** Where one signal's exports go, as {@link checkSignalEndpoint} posts to it. */
+export type SignalTarget = Pick<OtlpSignalConfig, 'url' | 'protocol' | 'headers'> & { readonly signal: SignalName };
+
 /**
  * Posts an empty export request to the traces endpoint, with the configured protocol and headers, and explains
  * the answer: the usual reasons no traces appear are a collector that is not running, the wrong port, a full URL
  * put in the variable that gets `/v1/traces` appended, and TLS.
  */
-export async function checkEndpoint(config: ExportConfig, timeoutMs: number): Promise<StepResult> {
-  const url = new URL(config.tracesUrl);
-  const json = config.protocol === 'http/json';
+export function checkEndpoint(config: ExportConfig, timeoutMs: number): Promise<StepResult> {
+  const { tracesUrl: url, protocol, headers } = config;
+  return checkSignalEndpoint({ signal: 'traces', url, protocol, headers }, timeoutMs);
+}
+
+/**
+ * Posts an empty (and valid) export request of `target.signal` to its endpoint, as {@link checkEndpoint} does for
+ * traces: an empty ExportMetricsServiceRequest to `/v1/metrics`, an empty ExportLogsServiceRequest to `/v1/logs`.
+ */
+export async function checkSignalEndpoint(target: SignalTarget, timeoutMs: number): Promise<StepResult> {
+  const url = new URL(target.url);
+  const json = target.protocol === 'http/json';
   try {
     const response = await fetch(url, {
       method: 'POST',
-      headers: { ...config.headers, 'content-type': json ? 'application/json' : 'application/x-protobuf' },
+      headers: { ...target.headers, 'content-type': json ? 'application/json' : 'application/x-protobuf' },
       body: json ? '{}' : new Uint8Array(0),
       signal: AbortSignal.timeout(timeoutMs),
     });
     await response.arrayBuffer();
-    if (response.ok) return { ok: true, detail: `${url.href} accepted an empty ${config.protocol} export` };
+    if (response.ok) return { ok: true, detail: `${url.href} accepted an empty ${target.protocol} export` };
     return {
       ok: false,
       detail: `${url.href} answered HTTP ${response.status}`,
-      hint: statusHint(response.status, url),
+      hint: statusHint(response.status, url, target.signal),
     };
   } catch (error) {
     const cause = causeOf(error);
@@ -35,12 +50,13 @@ export async function checkEndpoint(config: ExportConfig, timeoutMs: number): Pr
   }
 }
 
-function statusHint(status: number, url: URL): string {
+function statusHint(status: number, url: URL, signal: SignalName): string {
   if (status === 404) {
-    return url.pathname.endsWith('/v1/traces')
-      ? 'something answers there, but not an OTLP/HTTP receiver: check the port (Jaeger takes OTLP/HTTP on 4318)'
-      : `the path is wrong: OTLP/HTTP traces go to /v1/traces. OTEL_EXPORTER_OTLP_ENDPOINT gets /v1/traces appended; ` +
-          'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT is used as is';
+    return url.pathname.endsWith(`/v1/${signal}`)
+      ? `something answers there, but not an OTLP/HTTP receiver of ${signal}: check the port (OTLP/HTTP is 4318), ` +
+          'and that the collector has a pipeline for this signal'
+      : `the path is wrong: OTLP/HTTP ${signal} go to /v1/${signal}. OTEL_EXPORTER_OTLP_ENDPOINT gets /v1/${signal} ` +
+          `appended; OTEL_EXPORTER_OTLP_${signal.toUpperCase()}_ENDPOINT is used as is`;
   }
   if (status === 401 || status === 403) return 'the receiver wants credentials: set them in OTEL_EXPORTER_OTLP_HEADERS';
   if (status === 415) return 'the receiver does not take this encoding: try OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf';
