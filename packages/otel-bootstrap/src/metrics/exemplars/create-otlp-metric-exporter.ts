@@ -113,7 +113,7 @@ function collectExemplars(metrics: ResourceMetrics, store: ExemplarStore): Histo
   try {
     return exemplarsOfPoints(metrics, store);
   } catch (error) {
-    diag.error('could not collect exemplars; the metrics are exported without them', error);
+    reportOnce('could not collect exemplars; the metrics are exported without them', error);
     return [];
   }
 }
@@ -137,12 +137,21 @@ function exemplarSerializer(
       try {
         return add(request, pointsOf(metrics));
       } catch (error) {
-        diag.error('could not add exemplars to the metrics request; it is sent without them', error);
+        reportOnce('could not add exemplars to the metrics request; it is sent without them', error);
         return request;
       }
     },
     deserializeResponse: (data: Uint8Array) => upstream.deserializeResponse(data),
   };
+}
+
+/** Messages reported already: an export that fails the same way every interval is reported the first time only. */
+const REPORTED = new Set<string>();
+
+function reportOnce(message: string, error: unknown): void {
+  if (REPORTED.has(message)) return;
+  REPORTED.add(message);
+  diag.error(message, error);
 }
 
 // sdk-metrics' enum values (AggregationTemporality.DELTA = 0, CUMULATIVE = 1), written out so that choosing one
