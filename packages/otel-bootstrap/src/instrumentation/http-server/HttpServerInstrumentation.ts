@@ -43,7 +43,10 @@ type Traced = { [CONTEXT]?: Context; [ORIGINAL_EMIT]?: Emit; emit: Emit };
 type TracedRequest = IncomingMessage & Traced;
 type TracedResponse = ServerResponse & Traced & { [OPEN_SPANS]?: OpenSpan[]; req: IncomingMessage };
 
-/** SERVER spans for `node:http` and `node:https`, one per request, with upstream's attributes. */
+/**
+ * SERVER spans for `node:http` and `node:https`, one per request, with upstream's attributes; and, as upstream does,
+ * `http.server.request.duration` for every request, sampled or not (server-metrics.ts).
+ */
 export class HttpServerInstrumentation extends InstrumentationBase<HttpServerInstrumentationConfig> {
   constructor(config: HttpServerInstrumentationConfig = {}) {
     super('@org/otel-bootstrap/http-server', '0.1.0', config);
