@@ -110,6 +110,36 @@ describe('exemplars over OTLP/JSON', () => {
   });
 });
 
+describe('exemplars with delta temporality', () => {
+  it('belong to the interval they were recorded in', async () => {
+    const store = new ExemplarStore('trace_based');
+    const exporter = createOtlpMetricExporter(
+      {
+        url: `${receiver.url}/v1/metrics`,
+        protocol: 'http/protobuf',
+        headers: {},
+        timeoutMillis: 5000,
+        compression: 'none',
+        temporalityPreference: 'delta',
+      },
+      store,
+    );
+    const reader = new PeriodicExportingMetricReader({ exporter, exportIntervalMillis: 3_600_000 });
+    const sdk = new MeterProvider({ readers: [reader] });
+    const histogram = withExemplars(sdk, store).getMeter('test-scope').createHistogram('test.duration');
+    histogram.record(5, {}, inSpan(SAMPLED, TraceFlags.SAMPLED));
+    await reader.forceFlush();
+    histogram.record(6, {}, inSpan(UNSAMPLED, TraceFlags.NONE));
+    await reader.forceFlush();
+    await sdk.shutdown();
+    expect(receiver.metrics.map((m) => m.temporality)).toEqual(['DELTA', 'DELTA']);
+    const [first, second] = receiver.histogramPoints();
+    expect(first.exemplars.map((e) => [e.value, e.traceId])).toEqual([[5, SAMPLED.traceId]]);
+    // the first interval's exemplar, in the same bucket, is not shown again
+    expect([second.count, second.exemplars]).toEqual([1, []]);
+  });
+});
+
 describe('ExemplarStore', () => {
   const key = { scope: 's', name: 'h' };
   const window = { startMillis: 0, endMillis: Number.MAX_SAFE_INTEGER };
