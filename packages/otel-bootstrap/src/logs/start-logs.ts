@@ -68,9 +68,13 @@ function exportStage(
     const exporter = new sdkLogs.ConsoleLogRecordExporter();
     return { exporter, processor: new sdkLogs.SimpleLogRecordProcessor({ exporter }) };
   }
-  const { createOtlpLogExporter } =
-    require('./create-otlp-log-exporter') as typeof import('./create-otlp-log-exporter');
-  const exporter = createOtlpLogExporter(config.otlp);
+  // The OTLP transport and serializers load on the first export, not on the app's startup path.
+  const { LazyLogRecordExporter } = require('./LazyLogRecordExporter') as typeof import('./LazyLogRecordExporter');
+  const exporter = new LazyLogRecordExporter(() => {
+    const { createOtlpLogExporter } =
+      require('./create-otlp-log-exporter') as typeof import('./create-otlp-log-exporter');
+    return createOtlpLogExporter(config.otlp);
+  });
   const { batch } = config;
   const processor = new sdkLogs.BatchLogRecordProcessor({
     exporter,
