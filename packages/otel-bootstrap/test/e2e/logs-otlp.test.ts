@@ -92,6 +92,28 @@ describe.each(['http/protobuf', 'http/json'])('pino and winston records over OTL
   });
 });
 
+describe('an ESM app under --import', () => {
+  const receiver = useReceiver({
+    scope: 'test',
+    env: { OTEL_BSP_SCHEDULE_DELAY: '50', OTEL_BLRP_SCHEDULE_DELAY: '50' },
+  });
+
+  it('exports its pino and winston records too, redacted, with the span’s ids', async () => {
+    const exit = await receiver.runFixture(fixture('logs-otlp.mjs'), {}, { mode: 'import' });
+    expect(exit.code).toBe(0);
+    await receiver.waitForLogs((logs) => logs.length >= 2);
+    const ids = workIds(exit.stdout);
+    expect(
+      receiver.logs
+        .sort(byLogger)
+        .map((l) => [l.attributes.logger, l.severityText, l.body, l.attributes.password, l.traceId, l.spanId]),
+    ).toEqual([
+      ['pino', 'info', 'in span', '[REDACTED]', ids.trace_id, ids.span_id],
+      ['winston', 'warn', 'in span', '[REDACTED]', ids.trace_id, ids.span_id],
+    ]);
+  });
+});
+
 describe('logs switched off, and what the app prints', () => {
   const receiver = useReceiver({
     scope: 'test',
