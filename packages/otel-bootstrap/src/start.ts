@@ -1,8 +1,7 @@
 import { diag } from '@opentelemetry/api';
-import type { Resource } from '@opentelemetry/resources';
 import type { SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace';
 import { readConfig } from './config/read-config';
-import type { BootstrapConfig, InstrumentationConfig, InstrumentationName, LogsConfig } from './config/read-config';
+import type { BootstrapConfig, InstrumentationConfig, InstrumentationName } from './config/read-config';
 import { installDiagLogger } from './sdk/diagnostics';
 import { createInstrumentations, LOADED_ON_IMPORT_OF } from './instrumentation/factories';
 import { splitByHookCopy } from './instrumentation/hook-copies';
@@ -10,6 +9,7 @@ import { createOnFirstImport } from './instrumentation/on-first-import';
 import { abandonPending } from './export/abandon-pending';
 import { createBatchSpanProcessor } from './export/batch-span-processor';
 import { createTraceExporter } from './export/create-exporter';
+import { startLogs } from './logs/start-logs';
 import { startMetrics } from './metrics/start-metrics';
 import { compositeOf, createPropagators } from './propagation/propagators';
 import { createResource, resourceAttributes } from './sdk/resource';
@@ -96,7 +96,7 @@ function startSdk(): RunningSdk | undefined {
   // Metrics and logs: their global providers are registered before any instrumentation exists, since the metrics
   // API has no proxy (a meter taken earlier stays a no-op). Each loads its SDK only when its signal is on.
   const metrics = startMetrics(config.metrics, resource);
-  const logs = startLogsPipeline(config.logs, resource);
+  const logs = startLogs(config.logs, resource);
 
   // Traces: export, sampling and redaction, as spanPipelineOf() puts them together.
   const spans = spanPipelineOf(config, attributes['service.name']);
@@ -152,23 +152,6 @@ function spanPipelineOf(config: BootstrapConfig, serviceName: string) {
     ? new RedactingSpanProcessor(deferred ?? batch, new RedactionRules(config.redaction))
     : (deferred ?? batch);
   return { exporter, sampling, deferred, processor };
-}
-
-type StartLogs = (config: LogsConfig, resource: Resource) => SignalPipeline | undefined;
-
-/**
- * The logs pipeline (logs/start-logs.ts), required behind a guard while it is being written in parallel.
- * TODO(lead): import `startLogs` statically once src/logs/start-logs.ts is committed.
- */
-function startLogsPipeline(config: LogsConfig, resource: Resource): SignalPipeline | undefined {
-  if (config.exporter === 'none') return undefined;
-  let startLogs: StartLogs | undefined;
-  try {
-    startLogs = (require('./logs/start-logs') as { startLogs?: StartLogs }).startLogs;
-  } catch (error) {
-    diag.debug('no logs pipeline in this build', error);
-  }
-  return startLogs?.(config, resource);
 }
 
 /**
