@@ -13,18 +13,33 @@ const OFFICIAL = ['--require', '@opentelemetry/auto-instrumentations-node/regist
 const OURS = ['--require', '@org/otel-bootstrap'];
 const TEN_PERCENT = { OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.1' };
 
+// Our traces-only configurations turn metrics and logs off, so they compare with the official register's tracing and
+// with earlier runs; `ours-defaults-10` is what a user gets with only the sampling rate set: all three signals.
+const TRACES_ONLY = { OTEL_METRICS_EXPORTER: 'none', OTEL_LOGS_EXPORTER: 'none' };
+
 const CONFIGS = {
   untraced: { label: 'untraced', nodeArgs: [], env: {}, traced: false },
   'official-100': { label: 'official, always_on', nodeArgs: OFFICIAL, env: {}, traced: true },
-  'ours-100': { label: 'ours, always_on', nodeArgs: OURS, env: {}, traced: true },
+  'ours-100': { label: 'ours, always_on', nodeArgs: OURS, env: TRACES_ONLY, traced: true },
   'official-10': { label: 'official, 10% ratio', nodeArgs: OFFICIAL, env: TEN_PERCENT, traced: true },
   'ours-10': {
     label: 'ours, 10% ratio',
     nodeArgs: OURS,
-    env: { ...TEN_PERCENT, OTEL_BOOTSTRAP_KEEP_ERRORS: 'false' },
+    env: { ...TRACES_ONLY, ...TEN_PERCENT, OTEL_BOOTSTRAP_KEEP_ERRORS: 'false' },
     traced: true,
   },
-  'ours-10-errors': { label: 'ours, 10% + errors kept', nodeArgs: OURS, env: TEN_PERCENT, traced: true },
+  'ours-10-errors': {
+    label: 'ours, 10% + errors kept',
+    nodeArgs: OURS,
+    env: { ...TRACES_ONLY, ...TEN_PERCENT },
+    traced: true,
+  },
+  'ours-defaults-10': {
+    label: 'ours, 10% + errors kept, metrics and logs on (our defaults)',
+    nodeArgs: OURS,
+    env: TEN_PERCENT,
+    traced: true,
+  },
 };
 
 /** Configurations for finding where the cost lies; run them with --configs, they are not in the default set. */
@@ -32,67 +47,68 @@ const EXPERIMENTS = {
   'x-ours-off': {
     label: 'ours, always_off',
     nodeArgs: OURS,
-    env: { OTEL_TRACES_SAMPLER: 'always_off' },
+    env: { ...TRACES_ONLY, OTEL_TRACES_SAMPLER: 'always_off' },
     traced: false,
   },
   'x-ours-no-http': {
     label: 'ours, 100%, http instrumentation off',
     nodeArgs: OURS,
-    env: { OTEL_NODE_DISABLED_INSTRUMENTATIONS: 'http' },
+    env: { ...TRACES_ONLY, OTEL_NODE_DISABLED_INSTRUMENTATIONS: 'http' },
     traced: true,
   },
   'x-ours-http-only': {
     label: 'ours, 100%, only http',
     nodeArgs: OURS,
-    env: { OTEL_NODE_ENABLED_INSTRUMENTATIONS: 'http' },
+    env: { ...TRACES_ONLY, OTEL_NODE_ENABLED_INSTRUMENTATIONS: 'http' },
     traced: true,
   },
   'x-ours-dead-sink': {
     label: 'ours, 100%, nothing listening',
     nodeArgs: OURS,
-    env: { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9' },
+    env: { ...TRACES_ONLY, OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9' },
     traced: false,
   },
   'x-ours-upstream-http-server': {
     label: "ours, 100%, upstream's HTTP server instrumentation",
     nodeArgs: OURS,
-    env: { OTEL_BOOTSTRAP_HTTP_SERVER: 'upstream' },
+    env: { ...TRACES_ONLY, OTEL_BOOTSTRAP_HTTP_SERVER: 'upstream' },
     traced: true,
   },
   'x-ours-off-upstream-http-server': {
     label: "ours, always_off, upstream's HTTP server instrumentation",
     nodeArgs: OURS,
-    env: { OTEL_TRACES_SAMPLER: 'always_off', OTEL_BOOTSTRAP_HTTP_SERVER: 'upstream' },
+    env: { ...TRACES_ONLY, OTEL_TRACES_SAMPLER: 'always_off', OTEL_BOOTSTRAP_HTTP_SERVER: 'upstream' },
     traced: false,
   },
   'x-ours-upstream-pg': {
     label: "ours, 100%, upstream's pg instrumentation",
     nodeArgs: OURS,
-    env: { OTEL_BOOTSTRAP_PG: 'upstream' },
+    env: { ...TRACES_ONLY, OTEL_BOOTSTRAP_PG: 'upstream' },
     traced: true,
   },
   'x-ours-off-upstream-pg': {
     label: "ours, always_off, upstream's pg instrumentation",
     nodeArgs: OURS,
-    env: { OTEL_TRACES_SAMPLER: 'always_off', OTEL_BOOTSTRAP_PG: 'upstream' },
+    env: { ...TRACES_ONLY, OTEL_TRACES_SAMPLER: 'always_off', OTEL_BOOTSTRAP_PG: 'upstream' },
     traced: false,
   },
   'x-ours-upstream-encoder': {
     label: "ours, 100%, upstream's protobuf encoder",
     nodeArgs: OURS,
-    env: { OTEL_BOOTSTRAP_PROTOBUF_ENCODER: 'upstream' },
+    env: { ...TRACES_ONLY, OTEL_BOOTSTRAP_PROTOBUF_ENCODER: 'upstream' },
     traced: true,
   },
   'x-ours-no-compile-cache': {
     label: 'ours, 100%, compile cache off',
     nodeArgs: OURS,
-    env: { OTEL_BOOTSTRAP_COMPILE_CACHE: 'false' },
+    env: { ...TRACES_ONLY, OTEL_BOOTSTRAP_COMPILE_CACHE: 'false' },
     traced: true,
   },
   'x-ours-lean': {
     label: 'ours, 100%, no redaction, no deferral, no traceresponse',
     nodeArgs: OURS,
     env: {
+      ...TRACES_ONLY,
       OTEL_BOOTSTRAP_REDACT: 'false',
       OTEL_BOOTSTRAP_KEEP_ERRORS: 'false',
       OTEL_BOOTSTRAP_TRACERESPONSE: 'false',
@@ -102,25 +118,25 @@ const EXPERIMENTS = {
   'x-ours-no-redact': {
     label: 'ours, 100%, no redaction',
     nodeArgs: OURS,
-    env: { OTEL_BOOTSTRAP_REDACT: 'false' },
+    env: { ...TRACES_ONLY, OTEL_BOOTSTRAP_REDACT: 'false' },
     traced: true,
   },
   'x-ours-no-deferral': {
     label: 'ours, 100%, no error keeping',
     nodeArgs: OURS,
-    env: { OTEL_BOOTSTRAP_KEEP_ERRORS: 'false' },
+    env: { ...TRACES_ONLY, OTEL_BOOTSTRAP_KEEP_ERRORS: 'false' },
     traced: true,
   },
   'x-ours-no-traceresponse': {
     label: 'ours, 100%, no traceresponse',
     nodeArgs: OURS,
-    env: { OTEL_BOOTSTRAP_TRACERESPONSE: 'false' },
+    env: { ...TRACES_ONLY, OTEL_BOOTSTRAP_TRACERESPONSE: 'false' },
     traced: true,
   },
   'x-ours-json': {
     label: 'ours, 100%, http/json',
     nodeArgs: OURS,
-    env: { OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' },
+    env: { ...TRACES_ONLY, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' },
     traced: true,
   },
 };
