@@ -141,4 +141,18 @@ const EXPERIMENTS = {
   },
 };
 
+// What metrics cost, piece by piece (all at 10% with errors kept, like ours-defaults-10).
+EXPERIMENTS['x-ours-10-metrics'] = {
+  label: 'ours, 10% + errors kept, metrics on, logs off',
+  nodeArgs: OURS,
+  env: { ...TEN_PERCENT, OTEL_LOGS_EXPORTER: 'none' },
+  traced: true,
+};
+EXPERIMENTS['x-ours-10-metrics-no-runtime'] = {
+  label: 'ours, 10% + errors kept, metrics on without runtime metrics, logs off',
+  nodeArgs: OURS,
+  env: { ...TEN_PERCENT, OTEL_LOGS_EXPORTER: 'none', OTEL_BOOTSTRAP_RUNTIME_METRICS: 'false' },
+  traced: true,
+};
+
 module.exports = { CONFIGS: { ...CONFIGS, ...EXPERIMENTS }, DEFAULT_CONFIGS: Object.keys(CONFIGS), WORKLOADS };
