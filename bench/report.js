@@ -22,16 +22,35 @@ function versionOf(root, name) {
  * the machine slows both sides of a round alike, so per-round ratios spread less than ratios of medians.
  */
 function perRoundRatio(results, workload, name, value) {
-  const ratios = results
+  const ratios = roundRatios(results, workload, name, value);
+  if (ratios.length === 0) return '—';
+  const range = ratios.length > 1 ? ` [${Math.min(...ratios).toFixed(2)}-${Math.max(...ratios).toFixed(2)}]` : '';
+  return `${median(ratios).toFixed(2)}${range}`;
+}
+
+/** Per round, a configuration's value divided by untraced's in the same round. */
+function roundRatios(results, workload, name, value) {
+  return results
     .filter((r) => r.workload === workload && r.config === name)
     .map((run) => {
       const base = results.find((r) => r.workload === workload && r.config === 'untraced' && r.round === run.round);
       return base && value(base) ? value(run) / value(base) : NaN;
     })
     .filter((ratio) => Number.isFinite(ratio));
-  if (ratios.length === 0) return '—';
-  const range = ratios.length > 1 ? ` [${Math.min(...ratios).toFixed(2)}-${Math.max(...ratios).toFixed(2)}]` : '';
-  return `${median(ratios).toFixed(2)}${range}`;
+}
+
+/** The median over rounds of a configuration's value divided by untraced's in the same round, or NaN. */
+function medianRatio(results, workload, name, value) {
+  const ratios = roundRatios(results, workload, name, value);
+  return ratios.length ? median(ratios) : NaN;
+}
+
+/** "≤ 1.5×: met" or "≤ 1.5×: not met", for a configuration with a CPU goal (issue 20); "—" otherwise. */
+function goalCell(results, workload, name) {
+  const goal = CONFIGS[name].cpuGoal;
+  if (goal === undefined) return '—';
+  const ratio = medianRatio(results, workload, name, (r) => r.cpuPerRequest);
+  return `≤ ${goal}×: ${Number.isFinite(ratio) && ratio <= goal ? 'met' : 'not met'}`;
 }
 
 function writeReport(results, options) {
@@ -57,8 +76,8 @@ function writeReport(results, options) {
     const lines = [
       `### ${workload.toUpperCase()}: ${WORKLOADS[workload].description}`,
       '',
-      '| configuration | req/s | × untraced [range] | app CPU µs/request (× [range]) | p50 ms (×) | p99 ms (×) | RSS MB (+) | first response ms (+) | spans/s | spans/request | dropped |',
-      '|---|---|---|---|---|---|---|---|---|---|---|',
+      '| configuration | req/s | × untraced [range] | app CPU µs/request (× [range]) | CPU goal | p50 ms (×) | p99 ms (×) | RSS MB (+) | first response ms (+) | spans/s | spans/request | dropped |',
+      '|---|---|---|---|---|---|---|---|---|---|---|---|',
     ];
     for (const row of rows) {
       const full = row.name.endsWith('-100') && ours100;
@@ -67,6 +86,7 @@ function writeReport(results, options) {
       lines.push(
         `| ${CONFIGS[row.name].label} | ${row.rps.toFixed(0)} | ${perRoundRatio(results, workload, row.name, (r) => r.rps)} | ` +
           `${row.cpu.toFixed(0)} (${perRoundRatio(results, workload, row.name, (r) => r.cpuPerRequest)}) | ` +
+          `${goalCell(results, workload, row.name)} | ` +
           `${row.p50.toFixed(2)} (${(row.p50 / base.p50).toFixed(2)}) | ${row.p99.toFixed(2)} (${(row.p99 / base.p99).toFixed(2)}) | ` +
           `${row.rss.toFixed(0)} (${signed(row.rss - base.rss)}) | ${row.first.toFixed(0)} (${signed(row.first - base.first)}) | ` +
           `${row.spansPerSecond.toFixed(0)} | ${row.spansPerRequest.toFixed(2)} | ${full && expected !== undefined ? droppedNote(results, workload, row.name) : '—'} |`,
@@ -74,7 +94,8 @@ function writeReport(results, options) {
       summary.push(
         `${workload} ${row.name}: ${perRoundRatio(results, workload, row.name, (r) => r.rps)}× throughput, ` +
           `${perRoundRatio(results, workload, row.name, (r) => r.cpuPerRequest)}× app CPU per request, ` +
-          `RSS ${signed(row.rss - base.rss)} MB, first response ${signed(row.first - base.first)} ms`,
+          `RSS ${signed(row.rss - base.rss)} MB, first response ${signed(row.first - base.first)} ms` +
+          (CONFIGS[row.name].cpuGoal === undefined ? '' : `, CPU goal ${goalCell(results, workload, row.name)}`),
       );
     }
     tables.push(lines.join('\n'));
@@ -94,6 +115,8 @@ brackets, which is what to compare: the machine is shared and noisy, so absolute
 - Ours: \`node --require @org/otel-bootstrap\` (SDK ${versionOf(options.root, '@opentelemetry/sdk-trace')}), defaults.
 - "first response" is from spawning the process to its first successful response; "RSS" is the peak under load.
 - "app CPU" is the user and system time of the app's process during the load, divided by the requests it served.
+- "CPU goal" is issue 20's goal for the app's CPU per request against untraced (set on W1), and whether the median
+  met it.
 - "dropped" compares the spans that reached the sink with the requests served, for the 100% configurations.
 
 ${tables.join('\n\n')}
