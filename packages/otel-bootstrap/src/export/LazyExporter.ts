@@ -1,8 +1,14 @@
 import { ExportResultCode } from '@opentelemetry/core';
 import type { ExportResult } from '@opentelemetry/core';
-import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { abandonPending } from './abandon-pending';
-import type { AbandoningExporter } from './abandon-pending';
+
+/** What LazyExporter builds: a span exporter, or the same shape for log records (logs/start-logs.ts). */
+export interface ItemExporter<Item> {
+  export(items: Item[], resultCallback: (result: ExportResult) => void): void;
+  forceFlush?(): Promise<void>;
+  shutdown(): Promise<void>;
+}
 
 /**
  * Builds the real exporter on its first export, off the app's startup path. The OTLP protobuf exporter brings its
@@ -10,14 +16,14 @@ import type { AbandoningExporter } from './abandon-pending';
  * bootstrap used to load at startup, none of them needed before the first export
  * (bench/findings.md, "Startup without sdk-node").
  */
-export class LazyExporter implements AbandoningExporter {
-  private exporter: SpanExporter | undefined;
+export class LazyExporter<Item = ReadableSpan> {
+  private exporter: ItemExporter<Item> | undefined;
   /** Why the build failed: it is not tried again, since what failed (a missing module) fails the same way each time. */
   private buildError: Error | undefined;
 
-  constructor(private readonly create: () => SpanExporter) {}
+  constructor(private readonly create: () => ItemExporter<Item>) {}
 
-  export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
+  export(items: Item[], resultCallback: (result: ExportResult) => void): void {
     if (!this.exporter && !this.buildError) {
       try {
         this.exporter = this.create();
@@ -29,7 +35,7 @@ export class LazyExporter implements AbandoningExporter {
       resultCallback({ code: ExportResultCode.FAILED, error: this.buildError });
       return;
     }
-    this.exporter.export(spans, resultCallback);
+    this.exporter.export(items, resultCallback);
   }
 
   async forceFlush(): Promise<void> {

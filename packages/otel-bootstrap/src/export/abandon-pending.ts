@@ -8,10 +8,10 @@ export interface AbandoningExporter extends SpanExporter {
   abandon(): void;
 }
 
-/** Abandons what `exporter` is still sending, if it sends anything; never throws. */
-export function abandonPending(exporter: SpanExporter | undefined): void {
+/** Abandons what `exporter` (of spans, log records or metrics) is still sending, if it can; never throws. */
+export function abandonPending(exporter: object | undefined): void {
   try {
-    (exporter as Partial<AbandoningExporter> | undefined)?.abandon?.();
+    (exporter as { abandon?: () => void } | undefined)?.abandon?.();
   } catch {
     // Giving up is best effort: the process is ending anyway.
   }

@@ -1,8 +1,8 @@
 import { diag, logs } from '@opentelemetry/api';
 import type { Resource } from '@opentelemetry/resources';
-import type { LogRecordExporter, LogRecordProcessor } from '@opentelemetry/sdk-logs';
+import type { LogRecordExporter, LogRecordProcessor, ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import type { LogsConfig } from '../config/read-config';
-import type { AbandoningLogRecordExporter } from './create-otlp-log-exporter';
+import { abandonPending } from '../export/abandon-pending';
 
 /** The running logs pipeline, as start.ts drives it at exit. */
 export interface RunningLogs {
@@ -69,8 +69,8 @@ function exportStage(
     return { exporter, processor: new sdkLogs.SimpleLogRecordProcessor({ exporter }) };
   }
   // The OTLP transport and serializers load on the first export, not on the app's startup path.
-  const { LazyLogRecordExporter } = require('./LazyLogRecordExporter') as typeof import('./LazyLogRecordExporter');
-  const exporter = new LazyLogRecordExporter(() => {
+  const { LazyExporter } = require('../export/LazyExporter') as typeof import('../export/LazyExporter');
+  const exporter = new LazyExporter<ReadableLogRecord>(() => {
     const { createOtlpLogExporter } =
       require('./create-otlp-log-exporter') as typeof import('./create-otlp-log-exporter');
     return createOtlpLogExporter(config.otlp);
@@ -93,13 +93,4 @@ function redactionStage(config: LogsConfig, next: LogRecordProcessor): LogRecord
     require('../redaction/RedactingLogRecordProcessor') as typeof import('../redaction/RedactingLogRecordProcessor');
   const { RedactionRules } = require('../redaction/redaction-rules') as typeof import('../redaction/redaction-rules');
   return new RedactingLogRecordProcessor(next, new RedactionRules(config.redaction));
-}
-
-/** Abandons what `exporter` is still sending, if it can; never throws. */
-function abandonPending(exporter: LogRecordExporter): void {
-  try {
-    (exporter as Partial<AbandoningLogRecordExporter>).abandon?.();
-  } catch {
-    // Giving up is best effort: the process is ending anyway.
-  }
 }
