@@ -5,6 +5,7 @@ import type { ExportConfig } from '../config/read-config';
 import type { AbandoningExporter } from './abandon-pending';
 import { CollectorFallbackExporter } from './CollectorFallbackExporter';
 import { LazyExporter } from './LazyExporter';
+import { OTLP_CONCURRENCY_LIMIT, createOtlpHttpDelegate } from './otlp-http-delegate';
 import { TerminalTreeExporter } from './TerminalTreeExporter';
 
 /** A fallback tree printer must never flood a log: past this many traces a second, it counts instead. */
@@ -50,11 +51,7 @@ export function createOtlpExporter(
     url: config.tracesUrl,
     headers: { ...config.headers },
     timeoutMillis: config.timeoutMs,
-    // Upstream allows 30 exports in flight. With the collector down each one retries for up to the export timeout,
-    // holding its batch, so an outage piles batches up in the heap (bench/findings.md, "Collector outage"). Two in
-    // flight keep a collector outage from growing memory; a batch that finds both busy is dropped (and counted) like
-    // any other overflow.
-    concurrencyLimit: 2,
+    concurrencyLimit: OTLP_CONCURRENCY_LIMIT,
   };
   if (config.protocol !== 'http/json' && config.protobufEncoder === 'upstream') {
     // The fallback should our encoder ever be wrong: upstream's exporter whole, its transport included, whose retries
@@ -63,41 +60,31 @@ export function createOtlpExporter(
       require('@opentelemetry/exporter-trace-otlp-proto') as typeof import('@opentelemetry/exporter-trace-otlp-proto');
     return new OTLPTraceExporter(options);
   }
-  return createOurOtlpExporter(options, config.protocol, holdsProcess);
+  return createOurOtlpExporter(config, holdsProcess);
 }
 
-type NodeHttp = typeof import('@opentelemetry/otlp-exporter-base/node-http');
-
 /**
- * Upstream's OTLP/HTTP exporter (bounded queue, response handling) over our transport (OtlpHttpTransport.ts), with
- * our protobuf encoder, or upstream's JSON one: what `@opentelemetry/exporter-trace-otlp-http` builds, with our
- * transport in place of upstream's.
+ * Upstream's OTLP/HTTP exporter over our delegate (otlp-http-delegate.ts), with our protobuf encoder, or upstream's
+ * JSON one: what `@opentelemetry/exporter-trace-otlp-http` builds, with our transport in place of upstream's.
  */
-function createOurOtlpExporter(
-  options: Parameters<NodeHttp['convertLegacyHttpOptions']>[0],
-  protocol: ExportConfig['protocol'],
-  holdsProcess: boolean,
-): AbandoningExporter {
-  const { OTLPExporterBase, createOtlpNetworkExportDelegate } =
+function createOurOtlpExporter(config: ExportConfig, holdsProcess: boolean): AbandoningExporter {
+  const { OTLPExporterBase } =
     require('@opentelemetry/otlp-exporter-base') as typeof import('@opentelemetry/otlp-exporter-base');
-  const { convertLegacyHttpOptions, createOtlpHttpExporterMetrics } =
-    require('@opentelemetry/otlp-exporter-base/node-http') as NodeHttp;
   const { JsonTraceSerializer, TraceExporterMetricsHelper } =
     require('@opentelemetry/otlp-transformer') as typeof import('@opentelemetry/otlp-transformer');
-  const { OtlpHttpTransport } = require('./OtlpHttpTransport') as typeof import('./OtlpHttpTransport');
-  const json = protocol === 'http/json';
-  const contentType = json ? 'application/json' : 'application/x-protobuf';
-  const http = convertLegacyHttpOptions(options, 'TRACES', 'v1/traces', { 'Content-Type': contentType });
-  const transport = new OtlpHttpTransport(http, holdsProcess);
-  const metrics = createOtlpHttpExporterMetrics(
-    'otlp_http_span_exporter',
-    TraceExporterMetricsHelper,
-    http.url,
-    undefined,
-  );
-  const serializer = json ? JsonTraceSerializer : ourProtobufSerializer();
-  const exporter = new OTLPExporterBase(createOtlpNetworkExportDelegate(http, serializer, metrics, transport));
-  return Object.assign(exporter, { abandon: () => transport.abandon() });
+  const delegate = createOtlpHttpDelegate({
+    signal: 'TRACES',
+    url: config.tracesUrl,
+    protocol: config.protocol,
+    headers: config.headers,
+    timeoutMillis: config.timeoutMs,
+    serializer: config.protocol === 'http/json' ? JsonTraceSerializer : ourProtobufSerializer(),
+    metricsHelper: TraceExporterMetricsHelper,
+    holdsProcess,
+    // Upstream's, for the OTEL_EXPORTER_OTLP_*CERTIFICATE variables (docs/security.md).
+    agent: 'upstream',
+  });
+  return Object.assign(new OTLPExporterBase(delegate), { abandon: () => delegate.abandon() });
 }
 
 /** Our encoder, with upstream's response decoder. */

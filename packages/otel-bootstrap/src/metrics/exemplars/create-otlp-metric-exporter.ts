@@ -1,7 +1,5 @@
-import type { Agent } from 'node:http';
 import { diag } from '@opentelemetry/api';
 import type { ExportResult } from '@opentelemetry/core';
-import type { CompressionAlgorithm } from '@opentelemetry/otlp-exporter-base';
 import type { ISerializer } from '@opentelemetry/otlp-transformer';
 import type {
   AggregationTemporality,
@@ -9,6 +7,7 @@ import type {
   PushMetricExporter,
   ResourceMetrics,
 } from '@opentelemetry/sdk-metrics';
+import { createOtlpHttpDelegate } from '../../export/otlp-http-delegate';
 import type { ExemplarStore } from './ExemplarStore';
 import { clearDeltaExemplars, exemplarsOfPoints } from './exemplar-points';
 import type { HistogramPointExemplars } from './exemplar-points';
@@ -23,9 +22,9 @@ import type { HistogramPointExemplars } from './exemplar-points';
  *
  * OTLP/HTTP metrics (`options.url` is the full `/v1/metrics` address) whose histogram points carry `store`'s
  * exemplars for their buckets; without a store, what upstream's exporter sends. Upstream does the rest: the export
- * delegate of `@opentelemetry/otlp-exporter-base` (queue, timeout), over our OTLP/HTTP transport
- * (export/OtlpHttpTransport.ts: upstream's retries and gzip), and the serializers of
- * `@opentelemetry/otlp-transformer`. What upstream lacks, and this adds: exemplars in both serializers (they write
+ * delegate of `@opentelemetry/otlp-exporter-base` (queue, timeout), set up as for every signal over our OTLP/HTTP
+ * transport (export/otlp-http-delegate.ts: upstream's retries and gzip, two exports in flight at most), and the
+ * serializers of `@opentelemetry/otlp-transformer`. What upstream lacks, and this adds: exemplars in both serializers (they write
  * none: json-exemplars.ts, protobuf-exemplars.ts) and the temporality preference of
  * `@opentelemetry/exporter-metrics-otlp-http`, which we do not load for that alone. Exemplars of delta points are
  * forgotten once their export completes; cumulative points keep showing the latest per bucket.
@@ -39,7 +38,6 @@ export interface OtlpMetricExportOptions {
   readonly temporalityPreference: 'cumulative' | 'delta' | 'lowmemory';
 }
 
-type NodeHttp = typeof import('@opentelemetry/otlp-exporter-base/node-http');
 type Transformer = typeof import('@opentelemetry/otlp-transformer');
 type MetricsSerializer = ISerializer<ResourceMetrics, unknown>;
 
@@ -48,39 +46,23 @@ export function createOtlpMetricExporter(
   options: OtlpMetricExportOptions,
   store: ExemplarStore | undefined,
 ): PushMetricExporter & { abandon(): void } {
-  const { OTLPExporterBase, createOtlpNetworkExportDelegate } =
+  const { OTLPExporterBase } =
     require('@opentelemetry/otlp-exporter-base') as typeof import('@opentelemetry/otlp-exporter-base');
-  const { convertLegacyHttpOptions, createOtlpHttpExporterMetrics } =
-    require('@opentelemetry/otlp-exporter-base/node-http') as NodeHttp;
   const { MetricsExporterMetricsHelper } = require('@opentelemetry/otlp-transformer') as Transformer;
-  const { OtlpHttpTransport } =
-    require('../../export/OtlpHttpTransport') as typeof import('../../export/OtlpHttpTransport');
-  const json = options.protocol === 'http/json';
-  const http = convertLegacyHttpOptions(
-    {
-      url: options.url,
-      headers: { ...options.headers },
-      timeoutMillis: options.timeoutMillis,
-      compression: options.compression as CompressionAlgorithm,
-      // Upstream's default agent factory loads node:http with import(); this one requires it (jest refuses import()).
-      httpAgentOptions: keepAliveAgent,
-    },
-    'METRICS',
-    'v1/metrics',
-    { 'Content-Type': json ? 'application/json' : 'application/x-protobuf' },
-  );
-  // The trace exporter's transport: upstream's retries, but nothing that keeps a finished app alive (and no dynamic
-  // import, which upstream's transport needs and jest refuses).
-  const transport = new OtlpHttpTransport(http, false);
   const pending = new WeakMap<ResourceMetrics, HistogramPointExemplars[]>();
-  const serializer = exemplarSerializer(json, (metrics) => pending.get(metrics) ?? []);
-  const exporterMetrics = createOtlpHttpExporterMetrics(
-    'otlp_http_metric_exporter',
-    MetricsExporterMetricsHelper,
-    http.url,
-    undefined,
-  );
-  const delegate = createOtlpNetworkExportDelegate(http, serializer, exporterMetrics, transport);
+  const delegate = createOtlpHttpDelegate({
+    url: options.url,
+    protocol: options.protocol,
+    headers: options.headers,
+    timeoutMillis: options.timeoutMillis,
+    compression: options.compression,
+    signal: 'METRICS',
+    serializer: exemplarSerializer(options.protocol === 'http/json', (metrics) => pending.get(metrics) ?? []),
+    metricsHelper: MetricsExporterMetricsHelper,
+    holdsProcess: false,
+    // Upstream's default agent factory loads node:http with import(), which jest refuses.
+    agent: 'ours',
+  });
   const base = new OTLPExporterBase<ResourceMetrics>(delegate);
   const selectAggregationTemporality = temporalitySelector(options.temporalityPreference);
   return {
@@ -95,17 +77,8 @@ export function createOtlpMetricExporter(
     forceFlush: () => base.forceFlush(),
     shutdown: () => base.shutdown(),
     selectAggregationTemporality,
-    abandon: () => transport.abandon(),
+    abandon: () => delegate.abandon(),
   };
-}
-
-/** A keep-alive agent, as upstream's default agent options ask for. */
-function keepAliveAgent(protocol: string): Agent {
-  const module =
-    protocol === 'http:'
-      ? (require('node:http') as typeof import('node:http'))
-      : (require('node:https') as typeof import('node:https'));
-  return new module.Agent({ keepAlive: true });
 }
 
 /** The exemplars of every histogram point, or none if the store fails: the metrics go out either way. */
