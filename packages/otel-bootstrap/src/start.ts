@@ -115,6 +115,7 @@ function startSdk(): RunningSdk | undefined {
     instrumentations: [...instrumentations, ...(metrics?.instrumentations ?? [])],
     meterProvider: metrics?.meterProvider,
     unsampledChildrenWithoutSdk: decidesUnsampledChildrenAlike(spans.sampling.sampler),
+    keeper: spans.deferred,
   });
 
   // Started after the SDK, so the instrumentations created later find its tracer provider already in place.

@@ -1,8 +1,10 @@
-import { diag, trace, TraceFlags } from '@opentelemetry/api';
+import { diag } from '@opentelemetry/api';
 import type { Context } from '@opentelemetry/api';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace';
 import type { KeepConfig } from '../config/read-config';
 import { errorForKeeping } from './error-for-keeping';
+import type { KeepableSpan } from './error-for-keeping';
+import type { PendingSpan } from './PendingSpan';
 import { SAMPLING_REASON } from './sampling-attributes';
 import type { KeepReason } from './sampling-attributes';
 
@@ -24,10 +26,10 @@ export interface DeferredDecisionStats {
 }
 
 /** One local part of a trace: waiting for its decision, then remembered by its spans until they are collected. */
-interface Piece {
+export interface Piece {
   readonly traceId: string;
   readonly startedAt: number;
-  ended: ReadableSpan[];
+  ended: PendingSpan[];
   open: number;
   reason: KeepReason | undefined;
   /** Undefined while pending; then whether the piece was kept and why. */
@@ -35,19 +37,19 @@ interface Piece {
 }
 
 /**
- * The deferred half of sampling: keeping errors and slow traces. Spans the head sampler did not sample but recorded
- * (upstream's createAlwaysRecordSampler, see create-sampling.ts) wait here, grouped by trace. When every local span
- * of a trace has ended (not when the root ends: children that end later would otherwise leak from dropped traces,
- * logfire-js#229), the trace is kept if any span is an error or the local root was slow, and its spans go on to the
- * batch processor as sampled.
- * Otherwise they are dropped. Spans that end after the decision, or start under a span of a decided piece, follow
- * it. A new local part of the same trace (a second request from the same caller) gets its own decision.
+ * The deferred half of sampling: keeping errors and slow traces. The spans of a local trace the head sampler did not
+ * sample are PendingSpans (see DeferringSampler and sdk/pending-spans.ts), which report here, grouped by trace. When
+ * every local span of a trace has ended (not when the root ends: children that end later would otherwise leak from
+ * dropped traces, logfire-js#229), the trace is kept if any span is an error or the local root was slow: its spans are
+ * then made into SDK spans, sampled, which go through the span processors (redaction first) to the batch processor.
+ * Otherwise they are dropped, having never been SDK spans. Spans that end after the decision, or start under a span
+ * of a decided piece, follow it. A new local part of the same trace (a second request from the same caller) gets its
+ * own decision. Sampled SDK spans pass through.
  *
- * Each span points to its piece through a WeakMap, so a decision lives exactly as long as spans that could
- * still start children under it. It used to be remembered by trace id in a Map of 50,000, trimmed by deleting its
- * first key: V8 walks the holes deletions leave at a Map's front, which made keeping errors at a low ratio cost
- * more than recording and exporting everything, and a two-generation Map only lessened that (bench/findings.md,
- * "Error keeping's decision memory").
+ * Each span points to its piece, so a decision lives exactly as long as spans that could still start children under
+ * it. It used to be remembered by trace id in a Map of 50,000, trimmed by deleting its first key: V8 walks the holes
+ * deletions leave at a Map's front, which made keeping errors at a low ratio cost more than recording and exporting
+ * everything (bench/findings.md, "Error keeping's decision memory").
  *
  * Memory is bounded: at most `buffer.maxSpans` ended spans wait, oldest traces are dropped first when it is full,
  * and a trace whose spans never all end is decided after `buffer.ttlMs` with what it has.
@@ -55,7 +57,6 @@ interface Piece {
 export class DeferredDecisionProcessor implements SpanProcessor {
   /** Undecided pieces by trace id, oldest first. */
   private readonly pending = new Map<string, Piece>();
-  private readonly pieceOf = new WeakMap<object, Piece>();
   private readonly counters: DeferredDecisionStats = {
     pendingTraces: 0,
     bufferedSpans: 0,
@@ -66,7 +67,7 @@ export class DeferredDecisionProcessor implements SpanProcessor {
   };
   private readonly sweeper: NodeJS.Timeout;
   private readonly now: () => number;
-  private readonly isError: (span: ReadableSpan) => boolean;
+  private readonly isError: (span: KeepableSpan) => boolean;
 
   constructor(
     private readonly next: SpanProcessor,
@@ -80,31 +81,37 @@ export class DeferredDecisionProcessor implements SpanProcessor {
 
   onStart(span: Span, parentContext: Context): void {
     this.next.onStart(span, parentContext);
-    const { traceId, traceFlags } = span.spanContext();
-    if (traceFlags & TraceFlags.SAMPLED) return;
-    const parent = trace.getSpan(parentContext);
-    let piece = parent && this.pieceOf.get(parent);
+  }
+
+  onEnd(span: ReadableSpan): void {
+    this.next.onEnd(span);
+  }
+
+  /**
+   * A pending span started: it joins its pending parent's piece, else the undecided piece of its trace (a second
+   * request of the trace while the first is still running), else a new one.
+   */
+  started(span: PendingSpan, parent: PendingSpan | undefined): PendingSpan {
+    let piece = parent?.piece;
     if (!piece) {
+      const { traceId } = span.spanContext();
       piece = this.pending.get(traceId);
       if (!piece) {
         piece = { traceId, startedAt: this.now(), ended: [], open: 0, reason: undefined, decision: undefined };
         this.pending.set(traceId, piece);
       }
     }
-    this.pieceOf.set(span, piece);
+    span.piece = piece;
     if (piece.decision === undefined) piece.open++;
+    return span;
   }
 
-  onEnd(span: ReadableSpan): void {
-    const { traceFlags } = span.spanContext();
-    if (traceFlags & TraceFlags.SAMPLED) {
-      this.next.onEnd(span);
-      return;
-    }
-    const piece = this.pieceOf.get(span);
-    if (!piece) return; // started before this processor existed; nothing to decide with
+  /** A pending span ended: it waits with its piece, which is decided once none of its spans is open. */
+  ended(span: PendingSpan): void {
+    const piece = span.piece;
+    if (!piece) return;
     if (piece.decision !== undefined) {
-      if (piece.decision) this.next.onEnd(asSampled(span, undefined));
+      if (piece.decision) span.origin.replay(span, undefined);
       return;
     }
     piece.ended.push(span);
@@ -132,10 +139,10 @@ export class DeferredDecisionProcessor implements SpanProcessor {
     return { ...this.counters, pendingTraces: this.pending.size };
   }
 
-  private keepReason(span: ReadableSpan): KeepReason | undefined {
+  private keepReason(span: PendingSpan): KeepReason | undefined {
     if (this.options.errors && this.isError(span)) return 'error';
     const slowerThan = this.options.slowerThanMs;
-    if (slowerThan !== undefined && isLocalRoot(span) && durationMs(span) > slowerThan) return 'latency';
+    if (slowerThan !== undefined && isLocalRoot(span) && span.durationMs() > slowerThan) return 'latency';
     return undefined;
   }
 
@@ -147,14 +154,14 @@ export class DeferredDecisionProcessor implements SpanProcessor {
       return;
     }
     this.counters.keptTraces++;
-    for (const span of ended) this.next.onEnd(asSampled(span, isLocalRoot(span) ? reason : undefined));
+    for (const span of ended) span.origin.replay(span, isLocalRoot(span) ? { [SAMPLING_REASON]: reason } : undefined);
   }
 
   /**
    * Records the decision on the piece, which its spans remember, and lets go of the spans it buffered (a span still
    * referenced by the app must not keep its ended siblings alive). Returns them.
    */
-  private settle(piece: Piece, decision: KeepReason | false): ReadableSpan[] {
+  private settle(piece: Piece, decision: KeepReason | false): PendingSpan[] {
     const { ended } = piece;
     piece.decision = decision;
     piece.ended = [];
@@ -195,38 +202,6 @@ export class DeferredDecisionProcessor implements SpanProcessor {
   }
 }
 
-function isLocalRoot(span: ReadableSpan): boolean {
+function isLocalRoot(span: PendingSpan): boolean {
   return !span.parentSpanContext || span.parentSpanContext.isRemote === true;
-}
-
-function durationMs(span: ReadableSpan): number {
-  return span.duration[0] * 1000 + span.duration[1] / 1e6;
-}
-
-/**
- * The same span with its sampled flag set, so the batch processor exports it, and on the local root the reason it
- * was kept. The span itself is not touched: it has ended and is read-only.
- */
-function asSampled(span: ReadableSpan, reason: KeepReason | undefined): ReadableSpan {
-  const context = span.spanContext();
-  const sampledContext = { ...context, traceFlags: context.traceFlags | TraceFlags.SAMPLED };
-  return {
-    name: span.name,
-    kind: span.kind,
-    spanContext: () => sampledContext,
-    parentSpanContext: span.parentSpanContext,
-    startTime: span.startTime,
-    endTime: span.endTime,
-    status: span.status,
-    attributes: reason ? { ...span.attributes, [SAMPLING_REASON]: reason } : span.attributes,
-    links: span.links,
-    events: span.events,
-    duration: span.duration,
-    ended: span.ended,
-    resource: span.resource,
-    instrumentationScope: span.instrumentationScope,
-    droppedAttributesCount: span.droppedAttributesCount,
-    droppedEventsCount: span.droppedEventsCount,
-    droppedLinksCount: span.droppedLinksCount,
-  };
 }

@@ -1,5 +1,5 @@
 import type { Attributes } from '@opentelemetry/api';
-import { AlwaysOffSampler, createAlwaysRecordSampler } from '@opentelemetry/sdk-trace';
+import { AlwaysOffSampler } from '@opentelemetry/sdk-trace';
 import type { Sampler } from '@opentelemetry/sdk-trace';
 import type { EndpointRule } from '../config/endpoint-rules';
 import type { KeepConfig, SamplingConfig } from '../config/read-config';
@@ -12,6 +12,7 @@ import {
   CompositeSampler,
 } from './composable';
 import type { ComposableSampler } from './composable';
+import { DeferringSampler } from './DeferringSampler';
 import { JaegerRemoteSampler } from './JaegerRemoteSampler';
 import { LocalParentSampler } from './LocalParentSampler';
 import { RateLimitingSampler } from './RateLimitingSampler';
@@ -56,9 +57,9 @@ export function createSampling(
   const head = parentBased && localParentFastPath ? new LocalParentSampler(composite) : composite;
   return {
     // A head sampler cannot see an error that has not happened yet: with keeping on, what it would drop is still
-    // recorded (RECORD, not sampled), so DeferredDecisionProcessor can keep it once the local trace has ended. The
+    // recorded, as PendingSpans, so DeferredDecisionProcessor can keep it once the local trace has ended. The
     // propagated sampled flag stays 0, so downstream services make the same deferred decision for their own part.
-    sampler: config.keep ? createAlwaysRecordSampler(head) : head,
+    sampler: config.keep ? new DeferringSampler(head) : head,
     keep: config.keep,
     stop: () => remote?.stop(),
   };

@@ -9,6 +9,7 @@ import type { IdGenerator } from '@opentelemetry/sdk-trace';
  */
 export class RootTraceIdGenerator implements IdGenerator {
   private next: string | undefined;
+  private nextSpanId: string | undefined;
 
   constructor(private readonly delegate: IdGenerator = new RandomIdGenerator()) {}
 
@@ -19,7 +20,9 @@ export class RootTraceIdGenerator implements IdGenerator {
   }
 
   generateSpanId(): string {
-    return this.delegate.generateSpanId();
+    const spanId = this.nextSpanId ?? this.delegate.generateSpanId();
+    this.nextSpanId = undefined;
+    return spanId;
   }
 
   /** Runs `start`, whose new root (if it makes one) gets `traceId`. */
@@ -29,6 +32,18 @@ export class RootTraceIdGenerator implements IdGenerator {
       return start();
     } finally {
       this.next = undefined;
+    }
+  }
+
+  /** Runs `start`, whose span gets these ids: a kept pending span made again by the SDK (sdk/pending-spans.ts). */
+  withIds<T>(traceId: string, spanId: string, start: () => T): T {
+    this.next = traceId;
+    this.nextSpanId = spanId;
+    try {
+      return start();
+    } finally {
+      this.next = undefined;
+      this.nextSpanId = undefined;
     }
   }
 }

@@ -3,6 +3,9 @@ import type { MeterProvider, TextMapPropagator } from '@opentelemetry/api';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
 import type { Resource } from '@opentelemetry/resources';
 import type { Sampler, SpanLimits, SpanProcessor } from '@opentelemetry/sdk-trace';
+import type { DeferredDecisionProcessor } from '../sampling/DeferredDecisionProcessor';
+import { DeferringSampler } from '../sampling/DeferringSampler';
+import { startPendingSpans } from './pending-spans';
 import { startSpansWithRandomFlag } from './random-trace-flag';
 import { startUnsampledChildrenWithoutSdk } from './tracer-start-span';
 import { RootTraceIdGenerator } from './RootTraceIdGenerator';
@@ -20,6 +23,8 @@ export interface SdkOptions {
   readonly meterProvider?: MeterProvider;
   /** The sampler gives every child of an unsampled local span NOT_RECORD: start those without the SDK. */
   readonly unsampledChildrenWithoutSdk: boolean;
+  /** With keeping on (the sampler is a DeferringSampler), what decides the unsampled traces' pending spans. */
+  readonly keeper?: DeferredDecisionProcessor;
 }
 
 /** The running SDK: a tracer provider installed as the global one. */
@@ -54,9 +59,13 @@ export function installSdk(options: SdkOptions): InstalledSdk {
     spanProcessors: [options.spanProcessor],
   });
   // W3C Trace Context Level 2's random flag, and roots with a trace id from the context; then the shortcut for
-  // unsampled children, which keeps the flag itself, as the outer (cheaper) path.
+  // unsampled children, which keeps the flag itself, as the outer (cheaper) path; or, with keeping on, pending spans
+  // for what the sampler does not sample, outermost for the same reason.
   startSpansWithRandomFlag(provider, ids);
   if (options.unsampledChildrenWithoutSdk) startUnsampledChildrenWithoutSdk(provider);
+  if (options.keeper && options.sampler instanceof DeferringSampler) {
+    startPendingSpans(provider, { sampler: options.sampler, ids, keeper: options.keeper });
+  }
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   if (options.propagator) propagation.setGlobalPropagator(options.propagator);
   trace.setGlobalTracerProvider(provider);

@@ -5,6 +5,9 @@ import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@open
 import { readConfig } from '../../../src/config/read-config';
 import { DeferredDecisionProcessor } from '../../../src/sampling/DeferredDecisionProcessor';
 import { createSampling } from '../../../src/sampling/create-sampling';
+import { DeferringSampler } from '../../../src/sampling/DeferringSampler';
+import { startPendingSpans } from '../../../src/sdk/pending-spans';
+import { RootTraceIdGenerator } from '../../../src/sdk/RootTraceIdGenerator';
 
 /**
  * The deferred half of sampling, in process: a real TracerProvider with the bootstrap's sampler at 0% (so every
@@ -29,7 +32,11 @@ function setUp(
     buffer: { maxSpans: options.maxSpans ?? keep.buffer.maxSpans, ttlMs: options.ttlMs ?? keep.buffer.ttlMs },
     now: options.now,
   });
-  const provider = new TracerProvider({ sampler: sampling.sampler, spanProcessors: [processor] });
+  // As the bootstrap installs it: what the sampler does not sample starts as a pending span this processor decides.
+  const ids = new RootTraceIdGenerator();
+  const provider = new TracerProvider({ sampler: sampling.sampler, idGenerator: ids, spanProcessors: [processor] });
+  if (!(sampling.sampler instanceof DeferringSampler)) throw new Error('expected a deferring sampler');
+  startPendingSpans(provider, { sampler: sampling.sampler, ids, keeper: processor });
   const tracer = provider.getTracer('test');
   // SimpleSpanProcessor exports asynchronously; flushing it (not ours, which would decide early) waits for that.
   const exportedSpans = async () => {

@@ -1,6 +1,7 @@
 import { ROOT_CONTEXT, SpanKind } from '@opentelemetry/api';
 import { SamplingDecision } from '@opentelemetry/sdk-trace';
 import type { SamplingResult } from '@opentelemetry/sdk-trace';
+import { DeferringSampler } from '../../../src/sampling/DeferringSampler';
 import { httpStart, parentContext, samplingFrom } from './sampling-fixtures';
 
 const tenPercent = { OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.1' };
@@ -37,10 +38,26 @@ describe('parent-based decisions', () => {
   });
 
   it('records (without sampling) what it drops while error keeping is on, so the decision can come later', () => {
-    expect(decide(tenPercent, UNLUCKY).decision).toBe(SamplingDecision.RECORD);
+    // The SDK is told NOT_RECORD, so it makes no span of its own; the decision is handed over to start a pending
+    // span, which error keeping decides later (sdk/pending-spans.ts).
+    const deferredAfter = (env: Record<string, string>, traceId: string, context = ROOT_CONTEXT) => {
+      const { sampler } = samplingFrom(env);
+      const decision = sampler.shouldSample(context, traceId, 'GET', SpanKind.SERVER, httpStart('GET', '/x'), []);
+      const deferred = sampler instanceof DeferringSampler ? sampler.takeDeferred() : undefined;
+      return { decision: decision.decision, deferred: deferred !== undefined };
+    };
+    const recordedLater = { decision: SamplingDecision.NOT_RECORD, deferred: true };
+    expect(deferredAfter(tenPercent, UNLUCKY)).toEqual(recordedLater);
     const unsampledParent = parentContext({ sampled: false, remote: true, traceId: LUCKY });
-    expect(decide(tenPercent, LUCKY, unsampledParent).decision).toBe(SamplingDecision.RECORD);
-    expect(decide({ OTEL_TRACES_SAMPLER: 'always_off' }, LUCKY).decision).toBe(SamplingDecision.NOT_RECORD);
+    expect(deferredAfter(tenPercent, LUCKY, unsampledParent)).toEqual(recordedLater);
+    expect(deferredAfter(tenPercent, LUCKY)).toEqual({
+      decision: SamplingDecision.RECORD_AND_SAMPLED,
+      deferred: false,
+    });
+    expect(deferredAfter({ OTEL_TRACES_SAMPLER: 'always_off' }, LUCKY)).toEqual({
+      decision: SamplingDecision.NOT_RECORD,
+      deferred: false,
+    });
   });
 });
 
