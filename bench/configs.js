@@ -161,4 +161,19 @@ EXPERIMENTS['x-ours-10-metrics-no-runtime'] = {
   traced: true,
 };
 
-module.exports = { CONFIGS: { ...CONFIGS, ...EXPERIMENTS }, DEFAULT_CONFIGS: Object.keys(CONFIGS), WORKLOADS };
+// A change measured side by side with the build before it: with BENCH_BEFORE set to another build's register.js (a
+// copy of packages/otel-bootstrap's dist/ and package.json, next to a node_modules), every configuration of ours gets
+// a `before-` twin that preloads that build instead, e.g. `--configs untraced,before-ours-10,ours-10`.
+function beforeTwins(configs, register) {
+  const twins = {};
+  for (const [name, config] of Object.entries(configs)) {
+    if (!config.nodeArgs.includes(OURS[1])) continue;
+    const nodeArgs = config.nodeArgs.map((arg) => (arg === OURS[1] ? register : arg));
+    twins[`before-${name}`] = { ...config, label: `${config.label} (before)`, nodeArgs };
+  }
+  return twins;
+}
+const ALL = { ...CONFIGS, ...EXPERIMENTS };
+const BEFORE = process.env.BENCH_BEFORE ? beforeTwins(ALL, process.env.BENCH_BEFORE) : {};
+
+module.exports = { CONFIGS: { ...ALL, ...BEFORE }, DEFAULT_CONFIGS: Object.keys(CONFIGS), WORKLOADS };
