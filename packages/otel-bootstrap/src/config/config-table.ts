@@ -185,8 +185,8 @@ export const CONFIG = {
     description:
       'Where metrics go, comma-separated when more than one: `otlp` pushes them to the OTLP endpoint every ' +
       '`OTEL_METRIC_EXPORT_INTERVAL`; `prometheus` serves them for scraping on `OTEL_EXPORTER_PROMETHEUS_HOST`:' +
-      '`OTEL_EXPORTER_PROMETHEUS_PORT` (`/metrics`); `console` prints them on stdout; `none` turns metrics off, and ' +
-      'the metrics SDK is then never loaded. With metrics on, the global MeterProvider of `@opentelemetry/api` is ' +
+      '`OTEL_EXPORTER_PROMETHEUS_PORT` (`/metrics`); `console` prints them on stdout; `none` turns metrics off: ' +
+      'the metrics SDK is then never loaded, and our instrumentations measure nothing. With metrics on, the global MeterProvider of `@opentelemetry/api` is ' +
       'ours, so any meter in the app or its libraries records (docs/metrics.md).',
   },
   OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: {

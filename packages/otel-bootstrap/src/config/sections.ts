@@ -59,6 +59,11 @@ export interface InstrumentationConfig {
   readonly pg: ConfigValues['OTEL_BOOTSTRAP_PG'];
   /** pino and winston records are also sent as OTLP log records: true unless OTEL_LOGS_EXPORTER is `none`. */
   readonly logSending: boolean;
+  /**
+   * Our instrumentations record semconv durations (HTTP server, pg, Redis, RabbitMQ): true unless
+   * OTEL_METRICS_EXPORTER is `none`. Off, they compute no metric attributes and subscribe to no Redis channel.
+   */
+  readonly recordMetrics: boolean;
 }
 
 export function sdkSection(values: ConfigValues): SdkConfig {
@@ -108,5 +113,6 @@ export function instrumentationSection(values: ConfigValues): InstrumentationCon
     httpServer: values.OTEL_BOOTSTRAP_HTTP_SERVER,
     pg: values.OTEL_BOOTSTRAP_PG,
     logSending: !values.OTEL_LOGS_EXPORTER.includes('none'),
+    recordMetrics: !values.OTEL_METRICS_EXPORTER.includes('none'),
   };
 }

@@ -10,14 +10,17 @@ import { scrubSqlLiterals } from '../redaction/sql-literals';
  * enabled, instead of loading the whole auto-instrumentations metapackage.
  */
 /** What the factories read of the instrumentation section, beyond which instrumentations are on. */
-export type InstrumentationOptions = Pick<InstrumentationConfig, 'traceResponse' | 'httpServer' | 'pg' | 'logSending'>;
+export type InstrumentationOptions = Pick<
+  InstrumentationConfig,
+  'traceResponse' | 'httpServer' | 'pg' | 'logSending' | 'recordMetrics'
+>;
 
 /** Creates the instrumentation(s) of one library from a package already loaded. */
 type Create = () => Instrumentation | Instrumentation[];
 
 /** Per library: loads its instrumentation package and returns how to create the instrumentation from it. */
 const FACTORIES: Readonly<Record<InstrumentationName, (options: InstrumentationOptions) => Create>> = {
-  http: ({ traceResponse, httpServer }) => {
+  http: ({ traceResponse, httpServer, recordMetrics }) => {
     const { HttpInstrumentation } =
       require('@opentelemetry/instrumentation-http') as typeof import('@opentelemetry/instrumentation-http');
     if (httpServer === 'upstream') {
@@ -27,7 +30,7 @@ const FACTORIES: Readonly<Record<InstrumentationName, (options: InstrumentationO
       require('./http-server/HttpServerInstrumentation') as typeof import('./http-server/HttpServerInstrumentation');
     return () => [
       new HttpInstrumentation({ disableIncomingRequestInstrumentation: true }),
-      new HttpServerInstrumentation({ traceResponse }),
+      new HttpServerInstrumentation({ traceResponse, recordMetrics }),
     ];
   },
   undici: () => {
@@ -48,10 +51,10 @@ const FACTORIES: Readonly<Record<InstrumentationName, (options: InstrumentationO
       require('./fastify/FastifyInstrumentation') as typeof import('./fastify/FastifyInstrumentation');
     return () => new FastifyInstrumentation();
   },
-  pg: ({ pg }) => {
+  pg: ({ pg, recordMetrics }) => {
     if (pg === 'lean') {
       const { PgInstrumentation } = require('./pg/PgInstrumentation') as typeof import('./pg/PgInstrumentation');
-      return () => new PgInstrumentation();
+      return () => new PgInstrumentation({ recordMetrics });
     }
     const { PgInstrumentation } =
       require('@opentelemetry/instrumentation-pg') as typeof import('@opentelemetry/instrumentation-pg');
@@ -61,29 +64,31 @@ const FACTORIES: Readonly<Record<InstrumentationName, (options: InstrumentationO
         requestHook: (span, { query }) => span.setAttribute('db.query.text', scrubSqlLiterals(query.text)),
       });
   },
-  ioredis: () => {
+  ioredis: ({ recordMetrics }) => {
     const { IORedisInstrumentation } =
       require('@opentelemetry/instrumentation-ioredis') as typeof import('@opentelemetry/instrumentation-ioredis');
     const { recordRedisDurations } = require('./redis-metrics') as typeof import('./redis-metrics');
     return () => {
-      // Upstream records no metrics for Redis; the clients' tracing channels give every command's duration.
-      recordRedisDurations('ioredis');
+      // Upstream records no metrics for Redis; the clients' tracing channels give every command's duration. A
+      // subscriber makes the client trace every command's promise, so there is none while metrics are off.
+      if (recordMetrics) recordRedisDurations('ioredis');
       return new IORedisInstrumentation({ dbStatementSerializer: redisStatement });
     };
   },
-  redis: () => {
+  redis: ({ recordMetrics }) => {
     const { RedisInstrumentation } =
       require('@opentelemetry/instrumentation-redis') as typeof import('@opentelemetry/instrumentation-redis');
     const { recordRedisDurations } = require('./redis-metrics') as typeof import('./redis-metrics');
     return () => {
-      recordRedisDurations('node-redis');
+      if (recordMetrics) recordRedisDurations('node-redis');
       return new RedisInstrumentation({ dbStatementSerializer: redisStatement });
     };
   },
-  amqplib: () => {
+  amqplib: ({ recordMetrics }) => {
     const { AmqplibInstrumentation } =
       require('@opentelemetry/instrumentation-amqplib') as typeof import('@opentelemetry/instrumentation-amqplib');
     const { endProcessing, startProcessing } = require('./amqp-metrics') as typeof import('./amqp-metrics');
+    if (!recordMetrics) return () => new AmqplibInstrumentation({ publishHook: onPublish, consumeHook: onConsume });
     return () =>
       new AmqplibInstrumentation({
         publishHook: onPublish,

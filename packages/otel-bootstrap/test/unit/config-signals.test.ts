@@ -82,7 +82,10 @@ describe('the metrics section', () => {
     ['prometheus', ['prometheus']],
     ['otlp, prometheus,otlp', ['otlp', 'prometheus']],
   ])('OTEL_METRICS_EXPORTER=%s gives %j', (value, exporters) => {
-    expect(readConfig({ OTEL_METRICS_EXPORTER: value }).config.metrics.exporters).toEqual(exporters);
+    const { config } = readConfig({ OTEL_METRICS_EXPORTER: value });
+    expect(config.metrics.exporters).toEqual(exporters);
+    // Our instrumentations measure exactly when there is an exporter to take the measurements.
+    expect(config.instrumentation.recordMetrics).toBe(exporters.length > 0);
   });
 
   it('lowers an export timeout longer than the interval, warning only when the timeout was set', () => {

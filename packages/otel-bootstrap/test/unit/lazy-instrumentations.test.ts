@@ -35,7 +35,7 @@ describe('LOADED_ON_IMPORT_OF', () => {
   it.each(cases)('names every module %s hooks (pg instrumentation: %s)', (name, pg) => {
     const created = createInstrumentations(
       [name],
-      { traceResponse: false, httpServer: 'lean', pg, logSending: true },
+      { traceResponse: false, httpServer: 'lean', pg, logSending: true, recordMetrics: true },
       (_, error) => {
         throw error;
       },

@@ -21,6 +21,8 @@ import { recordServerDuration } from './server-metrics';
 export interface HttpServerInstrumentationConfig extends InstrumentationConfig {
   /** Set a W3C `traceresponse` header on each response when its span starts. */
   readonly traceResponse?: boolean;
+  /** Record `http.server.request.duration` (default true; false when metrics are off). */
+  readonly recordMetrics?: boolean;
 }
 
 /** The response's server spans not ended yet: usually one; more if the app re-emits 'request' for it. */
@@ -37,6 +39,8 @@ interface OpenSpan {
   readonly attributes: Attributes;
   /** The request's context, which holds the span: the duration's exemplar points at it. */
   readonly active: Context;
+  /** Whether its duration is recorded (metrics on). */
+  readonly measured: boolean;
 }
 type Emit = (this: unknown, event: string | symbol, ...args: unknown[]) => boolean;
 type Traced = { [CONTEXT]?: Context; [ORIGINAL_EMIT]?: Emit; emit: Emit };
@@ -103,7 +107,8 @@ export class HttpServerInstrumentation extends InstrumentationBase<HttpServerIns
     const span = this.tracer.startSpan(request.method || 'GET', { kind: SpanKind.SERVER, attributes }, parent);
     const rpcMetadata: RPCMetadata = { type: RPCType.HTTP, span };
     const active = setRPCMetadata(trace.setSpan(parent, span), rpcMetadata);
-    const open: OpenSpan = { span, rpcMetadata, start, attributes, active };
+    const measured = this.getConfig().recordMetrics !== false;
+    const open: OpenSpan = { span, rpcMetadata, start, attributes, active, measured };
     if (!Object.hasOwn(response, OPEN_SPANS)) hide(response, OPEN_SPANS, []);
     response[OPEN_SPANS]!.push(open);
     // Listeners on the request and response (body parsers, on-finished loggers) run in the request's context; the
@@ -160,16 +165,18 @@ function endSpan(response: TracedResponse, open: OpenSpan, error?: unknown): voi
   // Nothing here may reach the app: a strange error value or a failing span method only costs the attributes.
   try {
     // Every request, sampled or not: metrics are not sampled.
-    recordServerDuration(
-      open.start,
-      {
-        request: open.attributes,
-        statusCode: response.statusCode,
-        route: open.rpcMetadata.route,
-        errorName: error === undefined ? undefined : String((error as { name?: unknown })?.name ?? 'Error'),
-      },
-      open.active,
-    );
+    if (open.measured) {
+      recordServerDuration(
+        open.start,
+        {
+          request: open.attributes,
+          statusCode: response.statusCode,
+          route: open.rpcMetadata.route,
+          errorName: error === undefined ? undefined : String((error as { name?: unknown })?.name ?? 'Error'),
+        },
+        open.active,
+      );
+    }
   } catch {
     // see above
   }

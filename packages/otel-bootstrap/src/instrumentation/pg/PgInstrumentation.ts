@@ -50,8 +50,14 @@ function commonJsExports<T>(module: T | { default: T }): T {
 }
 
 /** CLIENT spans for pg queries and connections and pg-pool checkouts, with upstream's names and attributes. */
-export class PgInstrumentation extends InstrumentationBase<InstrumentationConfig> {
-  constructor(config: InstrumentationConfig = {}) {
+/** Options for {@link PgInstrumentation}. */
+export interface PgInstrumentationConfig extends InstrumentationConfig {
+  /** Record `db.client.operation.duration` (default true; false when metrics are off). */
+  readonly recordMetrics?: boolean;
+}
+
+export class PgInstrumentation extends InstrumentationBase<PgInstrumentationConfig> {
+  constructor(config: PgInstrumentationConfig = {}) {
     super('@org/otel-bootstrap/pg', '0.1.0', config);
   }
 
@@ -109,6 +115,7 @@ export class PgInstrumentation extends InstrumentationBase<InstrumentationConfig
 
   private clientQuery(original: AnyFunction): AnyFunction {
     const tracer = (): Tracer => this.tracer;
+    const measured = (): boolean => this.getConfig().recordMetrics !== false;
     return function query(this: PgClient, ...args: unknown[]) {
       const config = queryConfigOf(args);
       const params = this.connectionParameters;
@@ -116,7 +123,7 @@ export class PgInstrumentation extends InstrumentationBase<InstrumentationConfig
         kind: SpanKind.CLIENT,
         attributes: connectionAttributes(params),
       });
-      const timing = startQueryTiming(params, config, span);
+      const timing = measured() ? startQueryTiming(params, config, span) : undefined;
       if (config && span.isRecording()) {
         span.setAttribute('db.query.text', scrubSqlLiterals(config.text));
         if (typeof config.name === 'string') span.setAttribute('db.postgresql.plan', config.name);
@@ -142,7 +149,7 @@ export class PgInstrumentation extends InstrumentationBase<InstrumentationConfig
       try {
         result = original.apply(this, args);
       } catch (error) {
-        recordQueryDuration(timing, error);
+        if (timing) recordQueryDuration(timing, error);
         fail(span, error, errorMessage(error));
         span.end();
         throw error;
