@@ -1,8 +1,13 @@
 // Summarises a .cpuprofile (from `node --cpu-prof`): self time by package and the hottest functions, so a change's
-// effect can be seen where it lands. Usage: node profile-summary.js FILE.cpuprofile [top N]
+// effect can be seen where it lands. Usage: node profile-summary.js FILE.cpuprofile [top N] [--requests N]
+// With --requests (the requests the process served while profiled), it also prints busy CPU µs per request by
+// component: what remains of a goal, counted from a profile.
 const { readFileSync } = require('node:fs');
 
-const [file, topArg] = process.argv.slice(2);
+const argv = process.argv.slice(2);
+const requestsAt = argv.indexOf('--requests');
+const requests = requestsAt >= 0 ? Number(argv.splice(requestsAt, 2)[1]) : undefined;
+const [file, topArg] = argv;
 const profile = JSON.parse(readFileSync(file, 'utf8'));
 const top = Number(topArg ?? 25);
 const byId = new Map(profile.nodes.map((n) => [n.id, n]));
@@ -54,3 +59,34 @@ const print = (title, map) => {
 print('self time by package', packages);
 print('inclusive time by package', inclusive);
 print('hottest functions', functions);
+
+/** The component a frame belongs to, for the per-request table. */
+function componentOf({ url, functionName }) {
+  if (!url) {
+    if (['writev', 'writeUtf8String', 'writeBuffer', 'writeLatin1String'].includes(functionName)) {
+      return 'socket writes (the syscall, under Node)';
+    }
+    if (functionName === '(garbage collector)') return 'garbage collector';
+    return 'other native and V8 frames';
+  }
+  const pkg = packageOf(url);
+  if (pkg === '@org/otel-bootstrap') return 'ours (@org/otel-bootstrap)';
+  if (pkg.startsWith('@opentelemetry/')) return 'OpenTelemetry SDK, API and instrumentations';
+  if (pkg.startsWith('node:')) return 'Node internals (streams, http, AsyncLocalStorage frames, timers)';
+  return 'the app and its libraries (pg, ioredis, ...)';
+}
+
+if (requests) {
+  const components = new Map();
+  for (const [id, micros] of selfMicros) {
+    const { callFrame } = byId.get(id);
+    if (callFrame.functionName === '(idle)') continue;
+    const component = componentOf(callFrame);
+    components.set(component, (components.get(component) ?? 0) + micros);
+  }
+  const busy = [...components.values()].reduce((a, b) => a + b, 0);
+  console.log(`\nbusy CPU per request (${requests} requests): ${(busy / requests).toFixed(1)} µs`);
+  for (const [name, micros] of [...components].sort((a, b) => b[1] - a[1])) {
+    console.log(`${(micros / requests).toFixed(1).padStart(7)} µs  ${name}`);
+  }
+}
