@@ -109,7 +109,12 @@ rounds; figures are medians. Ratios are against untraced in the same round, with
 brackets, which is what to compare: the machine is shared and noisy, so absolute numbers move between runs.
 
 - Machine: ${m.cpus}, ${m.memoryGb} GiB; Node ${m.node}; ${m.wrk}, 1 thread, ${options.connections} connections,
-  ${options.duration} s per measurement after ${options.warmup} s of warm-up.
+  ${options.duration} s per measurement after ${options.warmup} s of warm-up${
+    options.rate
+      ? `; at a fixed rate (\`--rate ${options.rate}\`: each connection pauses between requests), so every configuration
+  serves about the same requests a second and CPU per request is compared at equal load`
+      : ', each configuration serving as many requests as it can'
+  }.
 - Official: \`node --require @opentelemetry/auto-instrumentations-node/register\`
   (${versionOf(options.root, '@opentelemetry/auto-instrumentations-node')}) with its defaults, same endpoint and sampling.
 - Ours: \`node --require @org/otel-bootstrap\` (SDK ${versionOf(options.root, '@opentelemetry/sdk-trace')}), defaults.

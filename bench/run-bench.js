@@ -4,7 +4,9 @@
 // asserts nothing about speed). `--micro` runs the per-span microbenchmark instead (micro.js).
 //
 // Options: --duration S (default 10), --warmup S (2), --rounds N (3), --workloads w1,w2,w3, --configs a,b,
-//          --connections N (20), --out FILE (docs/benchmarks.md; "-" for none), --smoke
+//          --connections N (20), --out FILE (docs/benchmarks.md; "-" for none), --smoke,
+//          --rate N: every configuration serves N requests a second (fixed-rate.lua) instead of as many as it can,
+//          so CPU per request is compared at equal load (see bench/findings.md, "Equal load").
 const { spawn, spawnSync } = require('node:child_process');
 const { readFileSync, writeFileSync } = require('node:fs');
 const os = require('node:os');
@@ -30,6 +32,7 @@ function parseArgs(argv) {
     workloads: value('workloads', smoke ? 'w1' : Object.keys(WORKLOADS).join(',')).split(','),
     configs: value('configs', DEFAULT_CONFIGS.join(',')).split(','),
     out: value('out', smoke ? '-' : path.join(__dirname, '..', 'docs', 'benchmarks.md')),
+    rate: value('rate', undefined) === undefined ? undefined : Number(value('rate')),
   };
 }
 
@@ -99,9 +102,12 @@ function rssMb(pid) {
 }
 
 /** Runs wrk and returns requests, req/s and latency percentiles (ms). */
-function wrk(url, seconds, connections) {
+function wrk(url, seconds, connections, rate = args.rate) {
+  const fixedRate = rate
+    ? ['-s', path.join(__dirname, 'fixed-rate.lua'), url, '--', String(rate), String(connections)]
+    : [url];
   return new Promise((resolve, reject) => {
-    const child = spawn('wrk', ['-t1', `-c${connections}`, `-d${seconds}s`, '--latency', url]);
+    const child = spawn('wrk', ['-t1', `-c${connections}`, `-d${seconds}s`, '--latency', ...fixedRate]);
     let out = '';
     child.stdout.on('data', (chunk) => (out += chunk));
     child.on('error', reject);
