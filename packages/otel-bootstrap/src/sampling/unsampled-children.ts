@@ -9,9 +9,9 @@ import { LocalParentSampler } from './LocalParentSampler';
 const ids = new RandomIdGenerator();
 
 /**
- * LocalParentSampler (the `parentbased_*` samplers without error or latency keeping, which wraps them in upstream's
- * always-record sampler to record what it drops) and AlwaysOffSampler decide a child of an unsampled local span from
- * its parent alone.
+ * LocalParentSampler (the `parentbased_*` samplers; with error or latency keeping it is the head of a
+ * DeferringSampler, whose pending spans take the same shortcut in sdk/pending-spans.ts) and AlwaysOffSampler decide a
+ * child of an unsampled local span from its parent alone.
  */
 export function decidesUnsampledChildrenAlike(sampler: Sampler): boolean {
   return sampler instanceof LocalParentSampler || sampler instanceof AlwaysOffSampler;
