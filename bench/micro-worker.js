@@ -1,12 +1,15 @@
 // One side of `npm run bench -- --micro`, in its own process: makes spans the way OpenTelemetry JS' own benchmark
 // does (start a span, set 10 attributes, end it) through the global tracer, then flushes them to the sink, and prints
-// one JSON line: CPU µs per span to make them, and to export them (batch, encode, send). MICRO_SDK=upstream sets up
-// upstream's SDK by hand (TracerProvider, BatchSpanProcessor, OTLP/protobuf exporter), as an app would without us;
-// otherwise the bootstrap is preloaded with --require and already installed its own.
+// one JSON line: CPU µs per span (or per W1-shaped trace, with MICRO_SHAPE=trace) to make them, and to export them
+// (batch, encode, send). MICRO_SDK=upstream sets up upstream's SDK by hand (TracerProvider, BatchSpanProcessor,
+// OTLP/protobuf exporter), as an app would without us; otherwise the bootstrap is preloaded with --require and
+// already installed its own.
 const api = require('@opentelemetry/api');
 
-const SPANS_PER_BATCH = 512;
-const { MICRO_SPANS = '204800', MICRO_WARMUP = '51200', MICRO_SDK, SINK_URL } = process.env;
+const { MICRO_SPANS = '204800', MICRO_WARMUP = '51200', MICRO_SDK, MICRO_SHAPE = 'span', SINK_URL } = process.env;
+// MICRO_SHAPE=trace makes W1-shaped traces of four spans instead of single spans; MICRO_SPANS then counts traces.
+const TRACES = MICRO_SHAPE === 'trace';
+const SPANS_PER_BATCH = TRACES ? 128 : 512;
 
 function upstreamSdk() {
   const { TracerProvider, BatchSpanProcessor } = require('@opentelemetry/sdk-trace');
@@ -29,6 +32,51 @@ function bootstrapFlush() {
   const delegate = typeof provider.getDelegate === 'function' ? provider.getDelegate() : provider;
   return () => delegate.forceFlush();
 }
+
+/** W1's request as spans: a SERVER root with its request attributes, and three CLIENT children (Redis, pg, pg). */
+function makeTraces(tracer, n) {
+  for (let i = 0; i < n; i++) {
+    const root = tracer.startSpan('GET', {
+      kind: api.SpanKind.SERVER,
+      attributes: {
+        'http.request.method': 'GET',
+        'url.path': `/item/${i}`,
+        'url.scheme': 'http',
+        'server.address': '127.0.0.1',
+        'server.port': 8080,
+        'client.address': '127.0.0.1',
+        'user_agent.original': 'wrk',
+        'network.protocol.version': '1.1',
+      },
+    });
+    const parent = api.trace.setSpan(api.context.active(), root);
+    for (const [name, system, text] of CHILDREN) {
+      const child = tracer.startSpan(
+        name,
+        {
+          kind: api.SpanKind.CLIENT,
+          attributes: {
+            'db.system.name': system,
+            'db.query.text': text,
+            'server.address': '127.0.0.1',
+            'server.port': 5432,
+            'db.namespace': 'test',
+          },
+        },
+        parent,
+      );
+      api.context.with(api.trace.setSpan(parent, child), () => child.end());
+    }
+    root.setAttribute('http.route', '/item/:id');
+    root.setAttribute('http.response.status_code', 200);
+    root.end();
+  }
+}
+const CHILDREN = [
+  ['get', 'redis', 'get bench:item:42'],
+  ['pg.query:SELECT test', 'postgresql', 'SELECT $1::int AS n'],
+  ['pg.query:SELECT test', 'postgresql', 'SELECT $1::int AS n'],
+];
 
 function makeSpans(tracer, n) {
   for (let i = 0; i < n; i++) {
@@ -57,7 +105,7 @@ async function run(tracer, flush, total) {
   let exporting = 0;
   for (let done = 0; done < total; done += SPANS_PER_BATCH) {
     const before = cpuMicros();
-    makeSpans(tracer, SPANS_PER_BATCH);
+    (TRACES ? makeTraces : makeSpans)(tracer, SPANS_PER_BATCH);
     const made = cpuMicros();
     await flush();
     making += made - before;
