@@ -1,4 +1,12 @@
-import { isSpanContextValid, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, TraceFlags } from '@opentelemetry/api';
+import {
+  diag,
+  isSpanContextValid,
+  ROOT_CONTEXT,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  TraceFlags,
+} from '@opentelemetry/api';
 import type { Attributes, Context, Span, SpanOptions, Tracer } from '@opentelemetry/api';
 import { isTracingSuppressed } from '@opentelemetry/core';
 import type { TracerProvider } from '@opentelemetry/sdk-trace';
@@ -85,7 +93,14 @@ function childOf(
 function pendingSpanOrigin(sdkStart: StartSpan, { sampler, ids, keeper }: PendingSpansOptions): PendingSpanOrigin {
   return {
     ended: (span) => keeper.ended(span),
-    replay: (span, attributes) => replay(span, attributes, sdkStart, sampler, ids),
+    // A replay runs where a span ends in the app, or on the keep buffer's timer: a failure costs the span, never the app.
+    replay: (span, attributes) => {
+      try {
+        replay(span, attributes, sdkStart, sampler, ids);
+      } catch (error) {
+        diag.error(`could not export the kept span "${span.name}"; it is lost`, error);
+      }
+    },
   };
 }
 

@@ -167,6 +167,24 @@ describe('a kept pending span', () => {
     expect(shape(exported as ReadableSpan)).toEqual(shape(reference.exporter.getFinishedSpans()[0]));
   });
 
+  it('never throws into the app when making the SDK span fails', () => {
+    const { config } = readConfig({ OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0' });
+    const sampling = createSampling(config.sampling, 'svc');
+    if (!sampling.keep || !(sampling.sampler instanceof DeferringSampler)) throw new Error('expected error keeping');
+    const failing = new SimpleSpanProcessor({ exporter: new InMemorySpanExporter() });
+    failing.onStart = () => {
+      throw new Error('a processor that fails');
+    };
+    const keeper = new DeferredDecisionProcessor(failing, sampling.keep);
+    const ids = new RootTraceIdGenerator();
+    const provider = new TracerProvider({ sampler: sampling.sampler, idGenerator: ids, spanProcessors: [keeper] });
+    startPendingSpans(provider, { sampler: sampling.sampler, ids, keeper });
+    const root = provider.getTracer('scope').startSpan('GET /kept', { kind: SpanKind.SERVER });
+    root.setStatus({ code: SpanStatusCode.ERROR });
+    expect(() => root.end()).not.toThrow();
+    expect(keeper.stats()).toMatchObject({ keptTraces: 1 });
+  });
+
   it('has the times the SDK would give it when the app gives none: a start, then a monotonic clock', () => {
     const kept = keptPipeline();
     const before = Date.now();
