@@ -1,5 +1,5 @@
 import { isSpanContextValid, trace, TraceFlags } from '@opentelemetry/api';
-import type { Context, Span, SpanOptions } from '@opentelemetry/api';
+import type { Context, Span, SpanContext, SpanOptions } from '@opentelemetry/api';
 import { isTracingSuppressed } from '@opentelemetry/core';
 import { AlwaysOffSampler, RandomIdGenerator } from '@opentelemetry/sdk-trace';
 import type { Sampler } from '@opentelemetry/sdk-trace';
@@ -43,10 +43,15 @@ export function unsampledChild(options: SpanOptions | undefined, parentContext: 
   ) {
     return undefined;
   }
-  return trace.wrapSpanContext({
+  return trace.wrapSpanContext(unsampledChildContext(parent, ids.generateSpanId()));
+}
+
+/** An unsampled child's span context: its parent's trace id and tracestate, and of the flags only the random flag. */
+export function unsampledChildContext(parent: SpanContext, spanId: string): SpanContext {
+  return {
     traceId: parent.traceId,
-    spanId: ids.generateSpanId(),
+    spanId,
     traceFlags: parent.traceFlags & RANDOM_TRACE_ID_FLAG,
     traceState: parent.traceState,
-  });
+  };
 }

@@ -10,12 +10,11 @@ import {
 import type { Attributes, Context, Span, SpanOptions, Tracer } from '@opentelemetry/api';
 import { isTracingSuppressed } from '@opentelemetry/core';
 import type { TracerProvider } from '@opentelemetry/sdk-trace';
-import { RANDOM_TRACE_ID_FLAG } from '../propagation/trace-flags';
 import type { DeferredDecisionProcessor } from '../sampling/DeferredDecisionProcessor';
 import type { DeferringSampler } from '../sampling/DeferringSampler';
 import { PendingSpan } from '../sampling/PendingSpan';
 import type { PendingSpanOrigin } from '../sampling/PendingSpan';
-import { decidesUnsampledChildrenAlike } from '../sampling/unsampled-children';
+import { decidesUnsampledChildrenAlike, unsampledChildContext } from '../sampling/unsampled-children';
 import type { RootTraceIdGenerator } from './RootTraceIdGenerator';
 import { sdkStartSpanOf, wrapStartSpan } from './tracer-start-span';
 import type { StartSpan } from './tracer-start-span';
@@ -81,12 +80,7 @@ function childOf(
   ids: RootTraceIdGenerator,
 ): PendingSpan {
   const parentContext = parent.spanContext();
-  const context = {
-    traceId: parentContext.traceId,
-    spanId: ids.generateSpanId(),
-    traceFlags: parentContext.traceFlags & RANDOM_TRACE_ID_FLAG,
-    traceState: parentContext.traceState,
-  };
+  const context = unsampledChildContext(parentContext, ids.generateSpanId());
   return new PendingSpan(origin, context, name, options?.kind ?? SpanKind.INTERNAL, parentContext, options, undefined);
 }
 
