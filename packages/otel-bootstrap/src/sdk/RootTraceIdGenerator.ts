@@ -27,16 +27,14 @@ export class RootTraceIdGenerator implements IdGenerator {
 
   /** Runs `start`, whose new root (if it makes one) gets `traceId`. */
   withTraceId<T>(traceId: string, start: () => T): T {
-    this.next = traceId;
-    try {
-      return start();
-    } finally {
-      this.next = undefined;
-    }
+    return this.withIds(traceId, undefined, start);
   }
 
-  /** Runs `start`, whose span gets these ids: a kept pending span made again by the SDK (sdk/pending-spans.ts). */
-  withIds<T>(traceId: string, spanId: string, start: () => T): T {
+  /**
+   * Runs `start`, whose span gets these ids (a span id too when given: a kept pending span made again by the SDK,
+   * sdk/pending-spans.ts).
+   */
+  withIds<T>(traceId: string, spanId: string | undefined, start: () => T): T {
     this.next = traceId;
     this.nextSpanId = spanId;
     try {
