@@ -1,5 +1,7 @@
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { Server as HttpsServer, ServerOptions as HttpsServerOptions } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
 import { decodeJson, decodeProtobuf } from './decode';
@@ -40,7 +42,8 @@ export class OtlpReceiver {
   readonly logRequests: ReceivedRequest[] = [];
   /** Bodies that failed to decode; a test should expect none. */
   readonly decodeErrors: string[] = [];
-  private server: Server | undefined;
+  private server: Server | HttpsServer | undefined;
+  private scheme: 'http' | 'https' = 'http';
   private waiters: { check: () => boolean; resolve: () => void }[] = [];
   private readonly routes: Readonly<Record<string, Route>> = {
     '/v1/traces': {
@@ -59,10 +62,15 @@ export class OtlpReceiver {
     },
   };
 
-  /** Starts listening; resolves to the base URL, e.g. `http://127.0.0.1:43210`. */
-  async start(port = 0): Promise<string> {
-    const server = createServer((req, res) => this.handle(req, res));
+  /**
+   * Starts listening; resolves to the base URL, e.g. `http://127.0.0.1:43210`. With `tls` (a `key` and `cert` at
+   * least; `ca` and `requestCert` for mutual TLS) it serves HTTPS instead, and the URL is `https://127.0.0.1:<port>`.
+   */
+  async start(port = 0, tls?: HttpsServerOptions): Promise<string> {
+    const handler = (req: IncomingMessage, res: ServerResponse) => this.handle(req, res);
+    const server = tls ? createHttpsServer(tls, handler) : createServer(handler);
     this.server = server;
+    this.scheme = tls ? 'https' : 'http';
     await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
     return this.url;
   }
@@ -70,7 +78,7 @@ export class OtlpReceiver {
   get url(): string {
     const address = this.server?.address() as AddressInfo | null;
     if (!address) throw new Error('receiver is not listening');
-    return `http://127.0.0.1:${address.port}`;
+    return `${this.scheme}://127.0.0.1:${address.port}`;
   }
 
   async stop(): Promise<void> {
