@@ -178,6 +178,47 @@ export const CONFIG = {
       'Compression of metric and log exports (`gzip` or `none`). Trace exports are not compressed: our encoder ' +
       'writes small batches, and gzip would cost more CPU than the bytes it saves.',
   },
+  OTEL_EXPORTER_OTLP_CERTIFICATE: {
+    type: 'string',
+    default: undefined,
+    description:
+      "PEM file of the certificates an `https` endpoint's certificate is checked against, for every signal unless " +
+      "its own `_CERTIFICATE` is set: your private CA, or the endpoint's own self-signed certificate. It replaces " +
+      "Node's default CAs for OTLP exports. A relative path is taken from the working directory; an `http` " +
+      'endpoint ignores it. The file is read when the first export connects; if it cannot be read, one warning, ' +
+      "and exports go on with Node's default CAs.",
+  },
+  OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE: {
+    type: 'string',
+    default: undefined,
+    description:
+      'PEM file of the client certificate (or chain) for mutual TLS with an `https` endpoint, together with ' +
+      '`OTEL_EXPORTER_OTLP_CLIENT_KEY`, for every signal unless its own `_CLIENT_CERTIFICATE` is set. Read as ' +
+      '`OTEL_EXPORTER_OTLP_CERTIFICATE` is; if it cannot be read, one warning, and exports go on without it.',
+  },
+  OTEL_EXPORTER_OTLP_CLIENT_KEY: {
+    type: 'string',
+    default: undefined,
+    description:
+      'PEM file of the private key of the client certificate, for every signal unless its own `_CLIENT_KEY` is ' +
+      'set. Read as `OTEL_EXPORTER_OTLP_CERTIFICATE` is; if it cannot be read, one warning, and exports go on ' +
+      'without it.',
+  },
+  OTEL_EXPORTER_OTLP_TRACES_CERTIFICATE: {
+    type: 'string',
+    default: undefined,
+    description: 'CA file for trace exports; wins over `OTEL_EXPORTER_OTLP_CERTIFICATE`.',
+  },
+  OTEL_EXPORTER_OTLP_TRACES_CLIENT_CERTIFICATE: {
+    type: 'string',
+    default: undefined,
+    description: 'Client certificate file for trace exports; wins over `OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE`.',
+  },
+  OTEL_EXPORTER_OTLP_TRACES_CLIENT_KEY: {
+    type: 'string',
+    default: undefined,
+    description: 'Client key file for trace exports; wins over `OTEL_EXPORTER_OTLP_CLIENT_KEY`.',
+  },
   OTEL_METRICS_EXPORTER: {
     type: 'list',
     default: 'otlp',
@@ -218,6 +259,21 @@ export const CONFIG = {
     default: undefined,
     allowed: ['gzip', 'none'],
     description: 'Compression of metric exports; wins over `OTEL_EXPORTER_OTLP_COMPRESSION`.',
+  },
+  OTEL_EXPORTER_OTLP_METRICS_CERTIFICATE: {
+    type: 'string',
+    default: undefined,
+    description: 'CA file for metric exports; wins over `OTEL_EXPORTER_OTLP_CERTIFICATE`.',
+  },
+  OTEL_EXPORTER_OTLP_METRICS_CLIENT_CERTIFICATE: {
+    type: 'string',
+    default: undefined,
+    description: 'Client certificate file for metric exports; wins over `OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE`.',
+  },
+  OTEL_EXPORTER_OTLP_METRICS_CLIENT_KEY: {
+    type: 'string',
+    default: undefined,
+    description: 'Client key file for metric exports; wins over `OTEL_EXPORTER_OTLP_CLIENT_KEY`.',
   },
   OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE: {
     type: 'enum',
@@ -313,6 +369,21 @@ export const CONFIG = {
     default: undefined,
     allowed: ['gzip', 'none'],
     description: 'Compression of log exports; wins over `OTEL_EXPORTER_OTLP_COMPRESSION`.',
+  },
+  OTEL_EXPORTER_OTLP_LOGS_CERTIFICATE: {
+    type: 'string',
+    default: undefined,
+    description: 'CA file for log exports; wins over `OTEL_EXPORTER_OTLP_CERTIFICATE`.',
+  },
+  OTEL_EXPORTER_OTLP_LOGS_CLIENT_CERTIFICATE: {
+    type: 'string',
+    default: undefined,
+    description: 'Client certificate file for log exports; wins over `OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE`.',
+  },
+  OTEL_EXPORTER_OTLP_LOGS_CLIENT_KEY: {
+    type: 'string',
+    default: undefined,
+    description: 'Client key file for log exports; wins over `OTEL_EXPORTER_OTLP_CLIENT_KEY`.',
   },
   OTEL_BLRP_SCHEDULE_DELAY: {
     type: 'integer',

@@ -1,4 +1,6 @@
 import type { ConfigWarning } from './config-warning';
+import { otlpTlsFiles } from './otlp-signal';
+import type { OtlpTlsFiles } from './otlp-signal';
 import type { ConfigValues } from './read-env';
 
 /** Where finished spans go and how: what export/ and the batch span processor read. */
@@ -13,6 +15,8 @@ export interface ExportConfig {
   readonly protocol: NonNullable<ConfigValues['OTEL_EXPORTER_OTLP_TRACES_PROTOCOL']>;
   readonly protobufEncoder: ConfigValues['OTEL_BOOTSTRAP_PROTOBUF_ENCODER'];
   readonly timeoutMs: number;
+  /** The TLS files of OTEL_EXPORTER_OTLP_TRACES_* over OTEL_EXPORTER_OTLP_*, for an https endpoint. */
+  readonly tls?: OtlpTlsFiles;
   /** The batch span processor's options, as BatchSpanProcessor names them. */
   readonly batch: {
     readonly scheduledDelayMillis: number;
@@ -41,6 +45,7 @@ export function exportSection(
     protocol: values.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL ?? values.OTEL_EXPORTER_OTLP_PROTOCOL,
     protobufEncoder: values.OTEL_BOOTSTRAP_PROTOBUF_ENCODER,
     timeoutMs: values.OTEL_EXPORTER_OTLP_TIMEOUT,
+    tls: otlpTlsFiles(values, 'TRACES'),
     batch: {
       scheduledDelayMillis: values.OTEL_BSP_SCHEDULE_DELAY,
       exportTimeoutMillis: values.OTEL_BSP_EXPORT_TIMEOUT,

@@ -9,7 +9,32 @@ export interface OtlpSignalConfig {
   readonly headers: Readonly<Record<string, string>>;
   readonly timeoutMillis: number;
   readonly compression: 'gzip' | 'none';
+  /** The TLS files for an https endpoint; undefined when no certificate variable is set. */
+  readonly tls?: OtlpTlsFiles;
 }
+
+/** A file one of the certificate variables names, with that variable, for the warning if it cannot be read. */
+export interface OtlpTlsFile {
+  readonly variable: string;
+  /** As the variable gives it: a relative path is taken from the working directory. */
+  readonly path: string;
+}
+
+/**
+ * The files of `OTEL_EXPORTER_OTLP_[<SIGNAL>_]CERTIFICATE`, `_CLIENT_CERTIFICATE` and `_CLIENT_KEY`, named as Node's
+ * TLS options name what they hold. Paths only: the exporter reads them when it first connects (export/).
+ */
+export interface OtlpTlsFiles {
+  /** The certificates the endpoint's certificate is checked against, instead of Node's default CAs. */
+  readonly ca?: OtlpTlsFile;
+  /** The client certificate, for mutual TLS. */
+  readonly cert?: OtlpTlsFile;
+  /** The client certificate's private key. */
+  readonly key?: OtlpTlsFile;
+}
+
+/** The signals, as the variables name them. */
+type SignalName = 'TRACES' | 'METRICS' | 'LOGS';
 
 /** The variables of one signal beside the generic ones, as read-env typed them. */
 interface SignalVariables {
@@ -47,7 +72,20 @@ export function otlpSignal(values: ConfigValues, signal: 'metrics' | 'logs'): Ot
     headers: { ...values.OTEL_EXPORTER_OTLP_HEADERS, ...own.headers },
     timeoutMillis: own.timeout ?? values.OTEL_EXPORTER_OTLP_TIMEOUT,
     compression: own.compression ?? values.OTEL_EXPORTER_OTLP_COMPRESSION,
+    tls: otlpTlsFiles(values, signal === 'metrics' ? 'METRICS' : 'LOGS'),
   };
+}
+
+/** A signal's TLS files, each from the signal's own variable, else the generic one; undefined when none is set. */
+export function otlpTlsFiles(values: ConfigValues, signal: SignalName): OtlpTlsFiles | undefined {
+  const file = (suffix: 'CERTIFICATE' | 'CLIENT_CERTIFICATE' | 'CLIENT_KEY'): OtlpTlsFile | undefined => {
+    const own = `OTEL_EXPORTER_OTLP_${signal}_${suffix}` as const;
+    const generic = `OTEL_EXPORTER_OTLP_${suffix}` as const;
+    const variable = values[own] !== undefined ? own : values[generic] !== undefined ? generic : undefined;
+    return variable && { variable, path: values[variable]! };
+  };
+  const files = { ca: file('CERTIFICATE'), cert: file('CLIENT_CERTIFICATE'), key: file('CLIENT_KEY') };
+  return files.ca || files.cert || files.key ? files : undefined;
 }
 
 function withPath(base: string, path: string): string {

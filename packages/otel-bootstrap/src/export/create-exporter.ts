@@ -5,7 +5,7 @@ import type { ExportConfig } from '../config/read-config';
 import type { AbandoningExporter } from './abandon-pending';
 import { CollectorFallbackExporter } from './CollectorFallbackExporter';
 import { LazyExporter } from './LazyExporter';
-import { OTLP_CONCURRENCY_LIMIT, createOtlpHttpDelegate } from './otlp-http-delegate';
+import { OTLP_CONCURRENCY_LIMIT, createOtlpHttpDelegate, otlpAgentFactory } from './otlp-http-delegate';
 import { TerminalTreeExporter } from './TerminalTreeExporter';
 
 /** A fallback tree printer must never flood a log: past this many traces a second, it counts instead. */
@@ -52,6 +52,8 @@ export function createOtlpExporter(
     headers: { ...config.headers },
     timeoutMillis: config.timeoutMs,
     concurrencyLimit: OTLP_CONCURRENCY_LIMIT,
+    // The agent of every other export, with the TLS files of our table, in place of upstream's from the environment.
+    httpAgentOptions: otlpAgentFactory(config.tls),
   };
   if (config.protocol !== 'http/json' && config.protobufEncoder === 'upstream') {
     // The fallback should our encoder ever be wrong: upstream's exporter whole, its transport included, whose retries
@@ -81,8 +83,7 @@ function createOurOtlpExporter(config: ExportConfig, holdsProcess: boolean): Aba
     serializer: config.protocol === 'http/json' ? JsonTraceSerializer : ourProtobufSerializer(),
     metricsHelper: TraceExporterMetricsHelper,
     holdsProcess,
-    // Upstream's, for the OTEL_EXPORTER_OTLP_*CERTIFICATE variables (docs/security.md).
-    agent: 'upstream',
+    tls: config.tls,
   });
   return Object.assign(new OTLPExporterBase(delegate), { abandon: () => delegate.abandon() });
 }

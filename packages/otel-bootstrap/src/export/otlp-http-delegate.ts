@@ -1,6 +1,10 @@
+import { readFileSync } from 'node:fs';
 import type { Agent } from 'node:http';
+import { resolve } from 'node:path';
+import { diag } from '@opentelemetry/api';
 import type { CompressionAlgorithm, IOtlpExportDelegate } from '@opentelemetry/otlp-exporter-base';
 import type { IExporterMetricsHelper, ISerializer } from '@opentelemetry/otlp-transformer';
+import type { OtlpTlsFile, OtlpTlsFiles } from '../config/otlp-signal';
 
 /**
  * Exports in flight at once, for every signal. Upstream allows 30. With the collector down each one retries for up to
@@ -26,11 +30,13 @@ export interface OtlpHttpDelegateOptions<Items> {
   readonly metricsHelper: IExporterMetricsHelper<Items>;
   /** False where a send still waiting on a collector must not keep a finished app alive (OtlpHttpTransport.ts). */
   readonly holdsProcess: boolean;
+  /** The TLS files of an https endpoint (the OTEL_EXPORTER_OTLP_*CERTIFICATE and *CLIENT_KEY variables). */
+  readonly tls?: OtlpTlsFiles;
   /**
-   * Upstream's agent honours the `OTEL_EXPORTER_OTLP_*CERTIFICATE` variables but loads node:http with import(), which
-   * jest refuses; ours is a keep-alive agent loaded with require(), without those certificates.
+   * @deprecated Ignored: every signal now gets the agent of {@link otlpAgentFactory}. Accepted so that callers
+   * written for the two agents this chose between still compile.
    */
-  readonly agent: 'upstream' | 'ours';
+  readonly agent?: 'upstream' | 'ours';
 }
 
 /** An export delegate that can give up at once on what it is still sending (export/abandon-pending.ts). */
@@ -69,7 +75,7 @@ export function createOtlpHttpDelegate<Items>(
       timeoutMillis: options.timeoutMillis,
       compression: options.compression as CompressionAlgorithm | undefined,
       concurrencyLimit: OTLP_CONCURRENCY_LIMIT,
-      httpAgentOptions: options.agent === 'ours' ? keepAliveAgent : undefined,
+      httpAgentOptions: otlpAgentFactory(options.tls),
     },
     options.signal,
     `v1/${options.signal.toLowerCase()}`,
@@ -82,11 +88,42 @@ export function createOtlpHttpDelegate<Items>(
   return Object.assign(delegate, { abandon: () => transport.abandon() });
 }
 
-/** A keep-alive agent, as upstream's default agent options ask for. */
-function keepAliveAgent(protocol: string): Agent {
-  const module =
-    protocol === 'http:'
-      ? (require('node:http') as typeof import('node:http'))
-      : (require('node:https') as typeof import('node:https'));
-  return new module.Agent({ keepAlive: true });
+/**
+ * The agent of every OTLP/HTTP export, as upstream's default agent factory makes it from the environment: keep-alive,
+ * and for an https endpoint the TLS files of `tls`, read when the first export connects. Ours loads node:http and
+ * node:https with require(): upstream's loads them with import(), which jest refuses without
+ * --experimental-vm-modules, so its exporters could not send inside jest at all. A file that cannot be read is
+ * left out with one warning for the process (the generic variables serve three signals).
+ */
+export function otlpAgentFactory(tls: OtlpTlsFiles | undefined): (protocol: string) => Agent {
+  return (protocol) => {
+    if (protocol === 'http:') {
+      const http = require('node:http') as typeof import('node:http');
+      return new http.Agent({ keepAlive: true });
+    }
+    const https = require('node:https') as typeof import('node:https');
+    return new https.Agent({
+      keepAlive: true,
+      ca: readTlsFile(tls?.ca),
+      cert: readTlsFile(tls?.cert),
+      key: readTlsFile(tls?.key),
+    });
+  };
+}
+
+/** Files already reported unreadable, by variable and path. */
+const UNREADABLE = new Set<string>();
+
+function readTlsFile(file: OtlpTlsFile | undefined): Buffer | undefined {
+  if (!file) return undefined;
+  try {
+    return readFileSync(resolve(file.path));
+  } catch (error) {
+    const name = `${file.variable}="${file.path}"`;
+    if (!UNREADABLE.has(name)) {
+      UNREADABLE.add(name);
+      diag.warn(`${name} cannot be read (${(error as Error).message}); OTLP exports go on without it.`);
+    }
+    return undefined;
+  }
 }

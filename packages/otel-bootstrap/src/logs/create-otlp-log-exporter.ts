@@ -28,8 +28,6 @@ export function createOtlpLogExporter(options: OtlpSignalConfig): AbandoningLogR
     serializer: guarded(serializerOf(options.protocol === 'http/json')),
     metricsHelper: LogsExporterMetricsHelper,
     holdsProcess: false,
-    // Upstream's default agent factory loads node:http with import(), which jest refuses.
-    agent: 'ours',
   });
   const exporter = new OTLPExporterBase<ReadableLogRecord[]>(delegate);
   return Object.assign(exporter, { abandon: () => delegate.abandon() });

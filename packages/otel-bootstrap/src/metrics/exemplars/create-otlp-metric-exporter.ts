@@ -7,6 +7,7 @@ import type {
   PushMetricExporter,
   ResourceMetrics,
 } from '@opentelemetry/sdk-metrics';
+import type { OtlpTlsFiles } from '../../config/otlp-signal';
 import { createOtlpHttpDelegate } from '../../export/otlp-http-delegate';
 import type { ExemplarStore } from './ExemplarStore';
 import { clearDeltaExemplars, exemplarsOfPoints } from './exemplar-points';
@@ -35,6 +36,8 @@ export interface OtlpMetricExportOptions {
   readonly headers: Record<string, string>;
   readonly timeoutMillis: number;
   readonly compression: 'gzip' | 'none';
+  /** The TLS files for an https endpoint (the OTEL_EXPORTER_OTLP_[METRICS_]*CERTIFICATE/*CLIENT_KEY variables). */
+  readonly tls?: OtlpTlsFiles;
   readonly temporalityPreference: 'cumulative' | 'delta' | 'lowmemory';
 }
 
@@ -56,12 +59,11 @@ export function createOtlpMetricExporter(
     headers: options.headers,
     timeoutMillis: options.timeoutMillis,
     compression: options.compression,
+    tls: options.tls,
     signal: 'METRICS',
     serializer: exemplarSerializer(options.protocol === 'http/json', (metrics) => pending.get(metrics) ?? []),
     metricsHelper: MetricsExporterMetricsHelper,
     holdsProcess: false,
-    // Upstream's default agent factory loads node:http with import(), which jest refuses.
-    agent: 'ours',
   });
   const base = new OTLPExporterBase<ResourceMetrics>(delegate);
   const selectAggregationTemporality = temporalitySelector(options.temporalityPreference);

@@ -1,0 +1,128 @@
+import { TestReceiver } from '@org/otel-testing';
+import type { FixtureEnv, FixtureExit } from '@org/otel-testing';
+import type { ServerOptions } from 'node:https';
+import { certificateFolder } from '../helpers/certificates';
+import type { CertificateFolder, SelfSigned } from '../helpers/certificates';
+import { fixture } from '../helpers/http';
+
+// OTLP export to an https receiver whose certificate is self-signed, so that only the OTEL_EXPORTER_OTLP_*CERTIFICATE
+// variables can make a child trust it (docs/security.md). tls-export.js records one span, one pino record and one
+// counter; the exit flush sends each signal through its own exporter, so each must be given the files:
+//
+//   tls-export: tls-work [INTERNAL]      <- traces
+//   "over tls" (pino, in tls-work)       <- logs
+//   tls.exports = 1                      <- metrics
+
+/** The exit flush's bound: a signal that cannot connect is given up at most this long after the app's end. */
+const SHUTDOWN = { OTEL_BOOTSTRAP_SHUTDOWN_TIMEOUT: '2000' };
+
+/** What arrived of each signal: the span, the log record and the counter of tls-export.js. */
+function arrived(receiver: TestReceiver) {
+  return {
+    traces: receiver.spans.some((s) => s.name === 'tls-work'),
+    logs: receiver.logs.some((l) => l.body === 'over tls'),
+    metrics: receiver.metrics.some((m) => m.name === 'tls.exports'),
+  };
+}
+
+const ALL = { traces: true, logs: true, metrics: true };
+const NONE = { traces: false, logs: false, metrics: false };
+
+let certificates: CertificateFolder;
+let server: SelfSigned;
+/** Another self-signed certificate: trusting it does not make the receiver trusted. */
+let stranger: SelfSigned;
+let client: SelfSigned;
+
+beforeAll(() => {
+  certificates = certificateFolder();
+  server = certificates.selfSigned('receiver');
+  stranger = certificates.selfSigned('stranger');
+  client = certificates.selfSigned('client');
+});
+afterAll(() => certificates.remove());
+
+/** Starts an https receiver with `tls`, runs tls-export.js against it with `env`, and stops the receiver. */
+async function exportOverTls(tls: () => ServerOptions, env: FixtureEnv) {
+  const receiver = new TestReceiver(SHUTDOWN);
+  await receiver.start(0, tls());
+  try {
+    expect(receiver.url).toMatch(/^https:/);
+    const exit: FixtureExit = await receiver.runFixture(fixture('tls-export.js'), env);
+    return { exit, received: arrived(receiver), decodeErrors: receiver.decodeErrors };
+  } finally {
+    receiver.killFixtures();
+    await receiver.stop();
+  }
+}
+
+const selfSignedReceiver = () => ({ key: server.key, cert: server.cert });
+
+describe('OTLP export to an https receiver with a self-signed certificate', () => {
+  it('delivers traces, logs and metrics when OTEL_EXPORTER_OTLP_CERTIFICATE names it', async () => {
+    const { exit, received, decodeErrors } = await exportOverTls(selfSignedReceiver, {
+      OTEL_EXPORTER_OTLP_CERTIFICATE: server.certPath,
+    });
+    expect(exit.code).toBe(0);
+    expect(received).toEqual(ALL);
+    expect(decodeErrors).toEqual([]);
+  });
+
+  it("takes each signal's own _CERTIFICATE over OTEL_EXPORTER_OTLP_CERTIFICATE", async () => {
+    const { received } = await exportOverTls(selfSignedReceiver, {
+      OTEL_EXPORTER_OTLP_CERTIFICATE: stranger.certPath,
+      OTEL_EXPORTER_OTLP_TRACES_CERTIFICATE: server.certPath,
+      OTEL_EXPORTER_OTLP_METRICS_CERTIFICATE: server.certPath,
+      OTEL_EXPORTER_OTLP_LOGS_CERTIFICATE: server.certPath,
+    });
+    expect(received).toEqual(ALL);
+  });
+
+  it('delivers nothing without it, or with a certificate that is not the receiver’s, and the app still ends well', async () => {
+    for (const env of [{}, { OTEL_EXPORTER_OTLP_CERTIFICATE: stranger.certPath }]) {
+      const { exit, received } = await exportOverTls(selfSignedReceiver, env);
+      expect(exit.code).toBe(0);
+      expect(received).toEqual(NONE);
+    }
+  });
+
+  it('warns once about an unreadable certificate file, naming the variable, and goes on without it', async () => {
+    const missing = `${certificates.dir}/missing.pem`;
+    const { exit, received } = await exportOverTls(selfSignedReceiver, {
+      OTEL_EXPORTER_OTLP_CERTIFICATE: missing,
+      OTEL_EXPORTER_OTLP_TRACES_CERTIFICATE: server.certPath,
+    });
+    expect(exit.code).toBe(0);
+    // Traces have their own file; metrics and logs both fall back to the missing one, and warn about it once.
+    expect(received).toEqual({ traces: true, logs: false, metrics: false });
+    const about = exit.stderr.split('\n').filter((line) => line.includes(missing));
+    expect(about).toHaveLength(1);
+    expect(about[0]).toContain('OTEL_EXPORTER_OTLP_CERTIFICATE');
+  });
+});
+
+describe('OTLP export to an https receiver that asks for a client certificate (mutual TLS)', () => {
+  const mutual = () => ({
+    key: server.key,
+    cert: server.cert,
+    ca: client.cert,
+    requestCert: true,
+    rejectUnauthorized: true,
+  });
+
+  it('delivers every signal with OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE and OTEL_EXPORTER_OTLP_CLIENT_KEY', async () => {
+    const { exit, received } = await exportOverTls(mutual, {
+      OTEL_EXPORTER_OTLP_CERTIFICATE: server.certPath,
+      OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE: client.certPath,
+      OTEL_EXPORTER_OTLP_CLIENT_KEY: client.keyPath,
+    });
+    expect(exit.code).toBe(0);
+    expect(received).toEqual(ALL);
+  });
+
+  it('delivers nothing without them (the check above can fail)', async () => {
+    const { exit, received } = await exportOverTls(mutual, { OTEL_EXPORTER_OTLP_CERTIFICATE: server.certPath });
+    expect(exit.code).toBe(0);
+    expect(received).toEqual(NONE);
+  });
+});
