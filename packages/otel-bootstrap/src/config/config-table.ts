@@ -145,6 +145,12 @@ export const CONFIG = {
     min: 1,
     description: 'Milliseconds one export request may take, for every signal unless its own `_TIMEOUT` is set.',
   },
+  OTEL_EXPORTER_OTLP_TRACES_TIMEOUT: {
+    type: 'integer',
+    default: undefined,
+    min: 1,
+    description: 'Milliseconds one trace export request may take; wins over `OTEL_EXPORTER_OTLP_TIMEOUT`.',
+  },
   OTEL_BSP_SCHEDULE_DELAY: {
     type: 'integer',
     default: '5000',
@@ -175,8 +181,14 @@ export const CONFIG = {
     default: 'none',
     allowed: ['gzip', 'none'],
     description:
-      'Compression of metric and log exports (`gzip` or `none`). Trace exports are not compressed: our encoder ' +
-      'writes small batches, and gzip would cost more CPU than the bytes it saves.',
+      'Compression of OTLP exports, for every signal unless its own `_COMPRESSION` is set: `gzip` trades CPU in ' +
+      'the app for fewer bytes on the wire.',
+  },
+  OTEL_EXPORTER_OTLP_TRACES_COMPRESSION: {
+    type: 'enum',
+    default: undefined,
+    allowed: ['gzip', 'none'],
+    description: 'Compression of trace exports; wins over `OTEL_EXPORTER_OTLP_COMPRESSION`.',
   },
   OTEL_EXPORTER_OTLP_CERTIFICATE: {
     type: 'string',

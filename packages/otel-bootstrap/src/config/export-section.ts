@@ -1,5 +1,5 @@
 import type { ConfigWarning } from './config-warning';
-import { otlpTlsFiles } from './otlp-signal';
+import { otlpSignal } from './otlp-signal';
 import type { OtlpTlsFiles } from './otlp-signal';
 import type { ConfigValues } from './read-env';
 
@@ -14,7 +14,10 @@ export interface ExportConfig {
   readonly headers: Readonly<Record<string, string>>;
   readonly protocol: NonNullable<ConfigValues['OTEL_EXPORTER_OTLP_TRACES_PROTOCOL']>;
   readonly protobufEncoder: ConfigValues['OTEL_BOOTSTRAP_PROTOBUF_ENCODER'];
+  /** OTEL_EXPORTER_OTLP_TRACES_TIMEOUT, else OTEL_EXPORTER_OTLP_TIMEOUT. */
   readonly timeoutMs: number;
+  /** OTEL_EXPORTER_OTLP_TRACES_COMPRESSION, else OTEL_EXPORTER_OTLP_COMPRESSION. */
+  readonly compression: 'gzip' | 'none';
   /** The TLS files of OTEL_EXPORTER_OTLP_TRACES_* over OTEL_EXPORTER_OTLP_*, for an https endpoint. */
   readonly tls?: OtlpTlsFiles;
   /** The batch span processor's options, as BatchSpanProcessor names them. */
@@ -32,6 +35,8 @@ export function exportSection(
   warnings: ConfigWarning[],
 ): ExportConfig {
   const exporter = values.OTEL_TRACES_EXPORTER;
+  // Resolved as the metric and log exporters' settings are (otlp-signal.ts): the signal's own variables win.
+  const otlp = otlpSignal(values, 'traces');
   return {
     exporter: exporter === 'console' ? 'terminal' : (exporter ?? 'otlp'),
     // A production service whose collector is down must not start writing trees into its logs.
@@ -40,12 +45,13 @@ export function exportSection(
       values.NODE_ENV !== 'production' &&
       !isSet('OTEL_EXPORTER_OTLP_ENDPOINT') &&
       !isSet('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT'),
-    tracesUrl: tracesUrl(values.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, values.OTEL_EXPORTER_OTLP_ENDPOINT),
-    headers: { ...values.OTEL_EXPORTER_OTLP_HEADERS, ...values.OTEL_EXPORTER_OTLP_TRACES_HEADERS },
-    protocol: values.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL ?? values.OTEL_EXPORTER_OTLP_PROTOCOL,
+    tracesUrl: otlp.url,
+    headers: otlp.headers,
+    protocol: otlp.protocol,
     protobufEncoder: values.OTEL_BOOTSTRAP_PROTOBUF_ENCODER,
-    timeoutMs: values.OTEL_EXPORTER_OTLP_TIMEOUT,
-    tls: otlpTlsFiles(values, 'TRACES'),
+    timeoutMs: otlp.timeoutMillis,
+    compression: otlp.compression,
+    tls: otlp.tls,
     batch: {
       scheduledDelayMillis: values.OTEL_BSP_SCHEDULE_DELAY,
       exportTimeoutMillis: values.OTEL_BSP_EXPORT_TIMEOUT,
@@ -67,9 +73,4 @@ function batchSize(values: ConfigValues, warnings: ConfigWarning[]): number {
       `OTEL_BSP_MAX_QUEUE_SIZE (${maxQueueSize}); using ${maxQueueSize}.`,
   });
   return maxQueueSize;
-}
-
-function tracesUrl(signalSpecific: string | undefined, base: string): string {
-  if (signalSpecific) return signalSpecific;
-  return base.endsWith('/') ? `${base}v1/traces` : `${base}/v1/traces`;
 }

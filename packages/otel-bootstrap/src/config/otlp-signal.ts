@@ -33,51 +33,29 @@ export interface OtlpTlsFiles {
   readonly key?: OtlpTlsFile;
 }
 
-/** The signals, as the variables name them. */
-type SignalName = 'TRACES' | 'METRICS' | 'LOGS';
+/** The signals, as the paths and as the variables name them. */
+const NAMES = { traces: 'TRACES', metrics: 'METRICS', logs: 'LOGS' } as const;
 
-/** The variables of one signal beside the generic ones, as read-env typed them. */
-interface SignalVariables {
-  readonly endpoint: string | undefined;
-  readonly headers: Readonly<Record<string, string>> | undefined;
-  readonly protocol: OtlpSignalConfig['protocol'] | undefined;
-  readonly timeout: number | undefined;
-  readonly compression: OtlpSignalConfig['compression'] | undefined;
-}
+type SignalName = (typeof NAMES)[keyof typeof NAMES];
 
 /**
- * The OTLP settings of `metrics` or `logs`. As the specification says, the signal's path is appended only to the
- * generic endpoint; a signal-specific endpoint is used as is (as export-section.ts does for traces).
+ * The OTLP settings of one signal: each of its own variables wins over the generic one. As the specification says,
+ * the signal's path is appended only to the generic endpoint; a signal-specific endpoint is used as is.
  */
-export function otlpSignal(values: ConfigValues, signal: 'metrics' | 'logs'): OtlpSignalConfig {
-  const own: SignalVariables =
-    signal === 'metrics'
-      ? {
-          endpoint: values.OTEL_EXPORTER_OTLP_METRICS_ENDPOINT,
-          headers: values.OTEL_EXPORTER_OTLP_METRICS_HEADERS,
-          protocol: values.OTEL_EXPORTER_OTLP_METRICS_PROTOCOL,
-          timeout: values.OTEL_EXPORTER_OTLP_METRICS_TIMEOUT,
-          compression: values.OTEL_EXPORTER_OTLP_METRICS_COMPRESSION,
-        }
-      : {
-          endpoint: values.OTEL_EXPORTER_OTLP_LOGS_ENDPOINT,
-          headers: values.OTEL_EXPORTER_OTLP_LOGS_HEADERS,
-          protocol: values.OTEL_EXPORTER_OTLP_LOGS_PROTOCOL,
-          timeout: values.OTEL_EXPORTER_OTLP_LOGS_TIMEOUT,
-          compression: values.OTEL_EXPORTER_OTLP_LOGS_COMPRESSION,
-        };
+export function otlpSignal(values: ConfigValues, signal: keyof typeof NAMES): OtlpSignalConfig {
+  const name = NAMES[signal];
   return {
-    url: own.endpoint ?? withPath(values.OTEL_EXPORTER_OTLP_ENDPOINT, `v1/${signal}`),
-    protocol: own.protocol ?? values.OTEL_EXPORTER_OTLP_PROTOCOL,
-    headers: { ...values.OTEL_EXPORTER_OTLP_HEADERS, ...own.headers },
-    timeoutMillis: own.timeout ?? values.OTEL_EXPORTER_OTLP_TIMEOUT,
-    compression: own.compression ?? values.OTEL_EXPORTER_OTLP_COMPRESSION,
-    tls: otlpTlsFiles(values, signal === 'metrics' ? 'METRICS' : 'LOGS'),
+    url: values[`OTEL_EXPORTER_OTLP_${name}_ENDPOINT`] ?? withPath(values.OTEL_EXPORTER_OTLP_ENDPOINT, `v1/${signal}`),
+    protocol: values[`OTEL_EXPORTER_OTLP_${name}_PROTOCOL`] ?? values.OTEL_EXPORTER_OTLP_PROTOCOL,
+    headers: { ...values.OTEL_EXPORTER_OTLP_HEADERS, ...values[`OTEL_EXPORTER_OTLP_${name}_HEADERS`] },
+    timeoutMillis: values[`OTEL_EXPORTER_OTLP_${name}_TIMEOUT`] ?? values.OTEL_EXPORTER_OTLP_TIMEOUT,
+    compression: values[`OTEL_EXPORTER_OTLP_${name}_COMPRESSION`] ?? values.OTEL_EXPORTER_OTLP_COMPRESSION,
+    tls: tlsFiles(values, name),
   };
 }
 
 /** A signal's TLS files, each from the signal's own variable, else the generic one; undefined when none is set. */
-export function otlpTlsFiles(values: ConfigValues, signal: SignalName): OtlpTlsFiles | undefined {
+function tlsFiles(values: ConfigValues, signal: SignalName): OtlpTlsFiles | undefined {
   const file = (suffix: 'CERTIFICATE' | 'CLIENT_CERTIFICATE' | 'CLIENT_KEY'): OtlpTlsFile | undefined => {
     const own = `OTEL_EXPORTER_OTLP_${signal}_${suffix}` as const;
     const generic = `OTEL_EXPORTER_OTLP_${suffix}` as const;

@@ -6,7 +6,10 @@ import type { ExportResponse, IExporterTransport } from '@opentelemetry/otlp-exp
 import type { convertLegacyHttpOptions } from '@opentelemetry/otlp-exporter-base/node-http';
 import { abandoned, post } from './http-post';
 
-/** The merged OTLP/HTTP settings: ours over the OTEL_EXPORTER_OTLP_* variables upstream reads, over its defaults. */
+/**
+ * One exporter's OTLP/HTTP settings, in the shape upstream's delegate and transport take (its
+ * OtlpNodeHttpConfiguration, which `@opentelemetry/otlp-exporter-base/node-http` does not export by name).
+ */
 export type OtlpHttpSettings = ReturnType<typeof convertLegacyHttpOptions>;
 
 // Upstream's retry policy (otlp-exporter-base, retrying-transport): 5 retries, backoff from 1 s by 1.5x up to 5 s,

@@ -1,5 +1,6 @@
 import { ExportResultCode } from '@opentelemetry/core';
 import { diag } from '@opentelemetry/api';
+import type { CompressionAlgorithm } from '@opentelemetry/otlp-exporter-base';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
 import type { ExportConfig } from '../config/read-config';
 import type { AbandoningExporter } from './abandon-pending';
@@ -47,20 +48,22 @@ export function createOtlpExporter(
   config: ExportConfig,
   { holdsProcess = true }: OtlpExporterOptions = {},
 ): SpanExporter {
-  const options = {
-    url: config.tracesUrl,
-    headers: { ...config.headers },
-    timeoutMillis: config.timeoutMs,
-    concurrencyLimit: OTLP_CONCURRENCY_LIMIT,
-    // The agent of every other export, with the TLS files of our table, in place of upstream's from the environment.
-    httpAgentOptions: otlpAgentFactory(config.tls),
-  };
   if (config.protocol !== 'http/json' && config.protobufEncoder === 'upstream') {
     // The fallback should our encoder ever be wrong: upstream's exporter whole, its transport included, whose retries
-    // keep a finished process alive while the collector is down (docs/troubleshooting.md).
+    // keep a finished process alive while the collector is down (docs/troubleshooting.md). It still reads the
+    // OTEL_EXPORTER_OTLP_* variables itself as fallbacks, so a bad value there gets upstream's warning too.
     const { OTLPTraceExporter } =
       require('@opentelemetry/exporter-trace-otlp-proto') as typeof import('@opentelemetry/exporter-trace-otlp-proto');
-    return new OTLPTraceExporter(options);
+    return new OTLPTraceExporter({
+      url: config.tracesUrl,
+      headers: { ...config.headers },
+      timeoutMillis: config.timeoutMs,
+      // Upstream's enum has the same two strings.
+      compression: config.compression as CompressionAlgorithm,
+      concurrencyLimit: OTLP_CONCURRENCY_LIMIT,
+      // The agent of every other export, with the TLS files of our table, in place of upstream's from the environment.
+      httpAgentOptions: otlpAgentFactory(config.tls),
+    });
   }
   return createOurOtlpExporter(config, holdsProcess);
 }
@@ -80,6 +83,7 @@ function createOurOtlpExporter(config: ExportConfig, holdsProcess: boolean): Aba
     protocol: config.protocol,
     headers: config.headers,
     timeoutMillis: config.timeoutMs,
+    compression: config.compression,
     serializer: config.protocol === 'http/json' ? JsonTraceSerializer : ourProtobufSerializer(),
     metricsHelper: TraceExporterMetricsHelper,
     holdsProcess,

@@ -2,9 +2,10 @@ import { readFileSync } from 'node:fs';
 import type { Agent } from 'node:http';
 import { resolve } from 'node:path';
 import { diag } from '@opentelemetry/api';
-import type { CompressionAlgorithm, IOtlpExportDelegate } from '@opentelemetry/otlp-exporter-base';
+import type { IOtlpExportDelegate } from '@opentelemetry/otlp-exporter-base';
 import type { IExporterMetricsHelper, ISerializer } from '@opentelemetry/otlp-transformer';
 import type { OtlpTlsFile, OtlpTlsFiles } from '../config/otlp-signal';
+import type { OtlpHttpSettings } from './OtlpHttpTransport';
 
 /**
  * Exports in flight at once, for every signal. Upstream allows 30. With the collector down each one retries for up to
@@ -16,15 +17,14 @@ export const OTLP_CONCURRENCY_LIMIT = 2;
 
 /** What differs between the OTLP/HTTP exports of traces, metrics and logs. */
 export interface OtlpHttpDelegateOptions<Items> {
-  /** Picks upstream's `OTEL_EXPORTER_OTLP_<SIGNAL>_*` fallbacks, the default `v1/<signal>` path and the self-metrics. */
+  /** Picks the exporter self-metrics' component type. */
   readonly signal: 'TRACES' | 'METRICS' | 'LOGS';
   /** The full URL, the signal's path included. */
   readonly url: string;
   readonly protocol: 'http/protobuf' | 'http/json';
   readonly headers: Readonly<Record<string, string>>;
   readonly timeoutMillis: number;
-  /** Left out, upstream reads `OTEL_EXPORTER_OTLP_[<SIGNAL>_]COMPRESSION`. */
-  readonly compression?: 'gzip' | 'none';
+  readonly compression: 'gzip' | 'none';
   readonly serializer: ISerializer<Items, unknown>;
   /** How upstream's exporter self-metrics count the items of a request (from `@opentelemetry/otlp-transformer`). */
   readonly metricsHelper: IExporterMetricsHelper<Items>;
@@ -64,23 +64,23 @@ export function createOtlpHttpDelegate<Items>(
 ): AbandoningExportDelegate<Items> {
   const { createOtlpNetworkExportDelegate } =
     require('@opentelemetry/otlp-exporter-base') as typeof import('@opentelemetry/otlp-exporter-base');
-  const { convertLegacyHttpOptions, createOtlpHttpExporterMetrics } =
-    require('@opentelemetry/otlp-exporter-base/node-http') as NodeHttp;
+  const { createOtlpHttpExporterMetrics } = require('@opentelemetry/otlp-exporter-base/node-http') as NodeHttp;
   const { OtlpHttpTransport } = require('./OtlpHttpTransport') as typeof import('./OtlpHttpTransport');
-  const json = options.protocol === 'http/json';
-  const http = convertLegacyHttpOptions(
-    {
-      url: options.url,
-      headers: { ...options.headers },
-      timeoutMillis: options.timeoutMillis,
-      compression: options.compression as CompressionAlgorithm | undefined,
-      concurrencyLimit: OTLP_CONCURRENCY_LIMIT,
-      httpAgentOptions: otlpAgentFactory(options.tls),
-    },
-    options.signal,
-    `v1/${options.signal.toLowerCase()}`,
-    { 'Content-Type': json ? 'application/json' : 'application/x-protobuf' },
-  );
+  const contentType = options.protocol === 'http/json' ? 'application/json' : 'application/x-protobuf';
+  // The settings as the configuration table resolved them, whole. Upstream's convertLegacyHttpOptions, which built
+  // them before, also reads every OTEL_EXPORTER_OTLP_[<SIGNAL>_]* variable again as the fallback of what is not
+  // passed: it did read the compression variables for traces, whose exporter passed none. But it reads them all
+  // whatever is passed, so each bad value got a second warning in upstream's words, and the certificate files were
+  // read twice.
+  const http: OtlpHttpSettings = {
+    url: options.url,
+    headers: () => Promise.resolve({ ...options.headers, 'Content-Type': contentType }),
+    timeoutMillis: options.timeoutMillis,
+    concurrencyLimit: OTLP_CONCURRENCY_LIMIT,
+    compression: options.compression,
+    agentFactory: otlpAgentFactory(options.tls),
+    userAgent: undefined,
+  };
   const transport = new OtlpHttpTransport(http, options.holdsProcess);
   const componentType = COMPONENT_TYPES[options.signal];
   const metrics = createOtlpHttpExporterMetrics(componentType, options.metricsHelper, http.url, undefined);
