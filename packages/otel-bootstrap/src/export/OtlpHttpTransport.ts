@@ -118,8 +118,8 @@ export class OtlpHttpTransport implements IExporterTransport {
   }
 
   /**
-   * node:http or node:https, and the agent upstream's settings describe (keep-alive, and the certificates of the
-   * OTEL_EXPORTER_OTLP_*CERTIFICATE variables): loaded on the first send, as upstream does.
+   * node:http or node:https, and the agent of the settings (otlp-http-delegate.ts: keep-alive, and the TLS files
+   * of the OTEL_EXPORTER_OTLP_*CERTIFICATE and *CLIENT_KEY variables): loaded on the first send, as upstream does.
    */
   private loadClient(): Promise<{ request: typeof httpRequest; agent: Agent }> {
     this.client ??= (async () => {
