@@ -32,21 +32,11 @@ The five variables most services set:
 | \`OTEL_TRACES_SAMPLER_ARG\` | \`0.1\` |
 | \`OTEL_RESOURCE_ATTRIBUTES\` | \`deployment.environment.name=prod\` |
 
-Sampling is explained in [sampling.md](sampling.md). Variables the upstream OTLP exporter reads by itself, and which
-we pass through untouched, are listed at the end.
+Sampling is explained in [sampling.md](sampling.md), TLS for OTLP export in [security.md](security.md).
 
 `;
 
-const outro = `## Read by the upstream exporter
-
-These are not rows of our table: \`@opentelemetry/exporter-trace-otlp-*\` reads them itself, and we do not change
-their meaning.
-
-- \`OTEL_EXPORTER_OTLP_CERTIFICATE\`, \`OTEL_EXPORTER_OTLP_CLIENT_KEY\`, \`OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE\`
-  (and their \`_TRACES_\` forms): TLS files for an https endpoint.
-- \`OTEL_EXPORTER_OTLP_COMPRESSION\` (and \`_TRACES_\`): \`gzip\` or \`none\`.
-
-## Not supported: \`OTEL_CONFIG_FILE\`
+const outro = `## Not supported: \`OTEL_CONFIG_FILE\`
 
 The upstream SDK's declarative configuration file is ignored: this distribution sets the SDK up itself, from the
 variables on this page only.

@@ -32,11 +32,6 @@ export interface OtlpHttpDelegateOptions<Items> {
   readonly holdsProcess: boolean;
   /** The TLS files of an https endpoint (the OTEL_EXPORTER_OTLP_*CERTIFICATE and *CLIENT_KEY variables). */
   readonly tls?: OtlpTlsFiles;
-  /**
-   * @deprecated Ignored: every signal now gets the agent of {@link otlpAgentFactory}. Accepted so that callers
-   * written for the two agents this chose between still compile.
-   */
-  readonly agent?: 'upstream' | 'ours';
 }
 
 /** An export delegate that can give up at once on what it is still sending (export/abandon-pending.ts). */

@@ -42,8 +42,6 @@ function delegateTo(url: string, signal: Signal, protocol: OtlpHttpDelegateOptio
     serializer: { serializeRequest: (items) => new Uint8Array(items), deserializeResponse: () => ({}) },
     metricsHelper: { name: 'span', countItems: (items) => items.length },
     holdsProcess: false,
-    // Upstream's agent loads node:http with import(), which jest refuses.
-    agent: 'ours',
   });
 }
 
