@@ -1,4 +1,6 @@
+import type { IncomingMessage } from 'node:http';
 import type { ExportConfig, OtlpSignalConfig } from '../config/read-config';
+import { otlpAgentFactory } from '../export/otlp-http-delegate';
 
 /** The outcome of one step of `doctor`, with what to do about a failure. */
 export interface StepResult {
@@ -11,7 +13,9 @@ export interface StepResult {
 export type SignalName = 'traces' | 'metrics' | 'logs';
 
 /** Where one signal's exports go, as {@link checkSignalEndpoint} posts to it. */
-export type SignalTarget = Pick<OtlpSignalConfig, 'url' | 'protocol' | 'headers'> & { readonly signal: SignalName };
+export type SignalTarget = Pick<OtlpSignalConfig, 'url' | 'protocol' | 'headers' | 'tls'> & {
+  readonly signal: SignalName;
+};
 
 /**
  * Posts an empty export request to the traces endpoint, with the configured protocol and headers, and explains
@@ -19,8 +23,8 @@ export type SignalTarget = Pick<OtlpSignalConfig, 'url' | 'protocol' | 'headers'
  * put in the variable that gets `/v1/traces` appended, and TLS.
  */
 export function checkEndpoint(config: ExportConfig, timeoutMs: number): Promise<StepResult> {
-  const { tracesUrl: url, protocol, headers } = config;
-  return checkSignalEndpoint({ signal: 'traces', url, protocol, headers }, timeoutMs);
+  const { tracesUrl: url, protocol, headers, tls } = config;
+  return checkSignalEndpoint({ signal: 'traces', url, protocol, headers, tls }, timeoutMs);
 }
 
 /**
@@ -31,23 +35,42 @@ export async function checkSignalEndpoint(target: SignalTarget, timeoutMs: numbe
   const url = new URL(target.url);
   const json = target.protocol === 'http/json';
   try {
-    const response = await fetch(url, {
-      method: 'POST',
-      headers: { ...target.headers, 'content-type': json ? 'application/json' : 'application/x-protobuf' },
-      body: json ? '{}' : new Uint8Array(0),
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-    await response.arrayBuffer();
-    if (response.ok) return { ok: true, detail: `${url.href} accepted an empty ${target.protocol} export` };
-    return {
-      ok: false,
-      detail: `${url.href} answered HTTP ${response.status}`,
-      hint: statusHint(response.status, url, target.signal),
-    };
+    const status = await postEmpty(url, target, json, timeoutMs);
+    if (status >= 200 && status <= 299) {
+      return { ok: true, detail: `${url.href} accepted an empty ${target.protocol} export` };
+    }
+    return { ok: false, detail: `${url.href} answered HTTP ${status}`, hint: statusHint(status, url, target.signal) };
   } catch (error) {
     const cause = causeOf(error);
     return { ok: false, detail: `${url.href}: ${cause.message}`, hint: networkHint(cause, url) };
   }
+}
+
+/**
+ * Posts the empty request with the agent the exports use, so that the check trusts what they trust (the
+ * `OTEL_EXPORTER_OTLP_*CERTIFICATE` files, and a client certificate for mutual TLS). Resolves with the status.
+ */
+function postEmpty(url: URL, target: SignalTarget, json: boolean, timeoutMs: number): Promise<number> {
+  const client = (
+    url.protocol === 'https:' ? require('node:https') : require('node:http')
+  ) as typeof import('node:http');
+  const agent = otlpAgentFactory(target.tls)(url.protocol);
+  const body = json ? '{}' : '';
+  const headers = {
+    ...target.headers,
+    'content-type': json ? 'application/json' : 'application/x-protobuf',
+    'content-length': String(Buffer.byteLength(body)),
+  };
+  return new Promise<number>((resolve, reject) => {
+    const req = client.request(url, { method: 'POST', headers, agent, signal: AbortSignal.timeout(timeoutMs) });
+    req.on('response', (res: IncomingMessage) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(body);
+  }).finally(() => agent.destroy());
 }
 
 function statusHint(status: number, url: URL, signal: SignalName): string {
@@ -80,7 +103,7 @@ function networkHint(cause: { code?: string; message: string }, url: URL): strin
     );
   }
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return `the host name ${url.hostname} does not resolve`;
-  if (code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'ETIMEDOUT' || cause.message.includes('timeout')) {
+  if (code === 'ETIMEDOUT' || cause.message.includes('timeout')) {
     return 'no answer in time: a firewall, or the wrong host';
   }
   if (/SSL|TLS|CERT|EPROTO|self.signed/i.test(`${code} ${cause.message}`)) {
@@ -89,16 +112,15 @@ function networkHint(cause: { code?: string; message: string }, url: URL): strin
           '(OTEL_EXPORTER_OTLP_CERTIFICATE)'
       : 'TLS failed';
   }
-  if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET') {
+  if (code === 'ECONNRESET' || code.startsWith('HPE_')) {
     return 'the connection was dropped: a TLS endpoint spoken to in plain HTTP, or not an HTTP receiver';
   }
   return 'the request failed before any answer';
 }
 
-/** fetch wraps network errors: the useful code and message are on the cause. */
+/** A request error's code and message; an aborted request is the check's timeout. */
 function causeOf(error: unknown): { code?: string; message: string } {
-  const outer = error as { cause?: { code?: string; message?: string }; message?: string; name?: string };
-  if (outer.name === 'TimeoutError') return { code: 'ETIMEDOUT', message: 'timeout' };
-  const cause = outer.cause;
-  return { code: cause?.code, message: cause?.message ?? outer.message ?? String(error) };
+  const failed = error as { code?: string; message?: string; name?: string };
+  if (failed.name === 'AbortError' || failed.name === 'TimeoutError') return { code: 'ETIMEDOUT', message: 'timeout' };
+  return { code: failed.code, message: failed.message ?? String(error) };
 }
