@@ -110,6 +110,8 @@ brackets, which is what to compare: the machine is shared and noisy, so absolute
 
 - Machine: ${m.cpus}, ${m.memoryGb} GiB; Node ${m.node}; ${m.wrk}, 1 thread, ${options.connections} connections,
   ${options.duration} s per measurement after ${options.warmup} s of warm-up${
+    options.warmupRequests ? ` and at least ${options.warmupRequests} warm-up requests` : ''
+  }${
     options.rate
       ? `; at a fixed rate (\`--rate ${options.rate}\`: each connection pauses between requests), so every configuration
   serves about the same requests a second and CPU per request is compared at equal load`
