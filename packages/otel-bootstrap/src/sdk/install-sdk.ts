@@ -5,6 +5,7 @@ import type { Resource } from '@opentelemetry/resources';
 import type { Sampler, SpanLimits, SpanProcessor } from '@opentelemetry/sdk-trace';
 import type { DeferredDecisionProcessor } from '../sampling/DeferredDecisionProcessor';
 import { DeferringSampler } from '../sampling/DeferringSampler';
+import { CleanOnceSampler, startSpansCleaningAttributesOnce } from './attributes-cleaned-once';
 import { startPendingSpans } from './pending-spans';
 import { startSpansWithRandomFlag } from './random-trace-flag';
 import { startUnsampledChildrenWithoutSdk } from './tracer-start-span';
@@ -51,16 +52,19 @@ export function installSdk(options: SdkOptions): InstalledSdk {
   registerInstrumentations({ instrumentations: options.instrumentations, meterProvider: options.meterProvider });
 
   const ids = new RootTraceIdGenerator();
+  const sampler = new CleanOnceSampler(options.sampler);
   const provider = new TracerProvider({
     resource: options.resource,
     idGenerator: ids,
-    sampler: options.sampler,
+    sampler,
     spanLimits: options.spanLimits,
     spanProcessors: [options.spanProcessor],
   });
-  // W3C Trace Context Level 2's random flag, and roots with a trace id from the context; then the shortcut for
+  // Next to the SDK's startSpan: start attributes cleaned once, for sampled spans only. Around it, W3C Trace Context
+  // Level 2's random flag, and roots with a trace id from the context; then the shortcut for
   // unsampled children, which keeps the flag itself, as the outer (cheaper) path; or, with keeping on, pending spans
   // for what the sampler does not sample, outermost for the same reason.
+  startSpansCleaningAttributesOnce(provider, sampler);
   startSpansWithRandomFlag(provider, ids);
   if (options.unsampledChildrenWithoutSdk) startUnsampledChildrenWithoutSdk(provider);
   if (options.keeper && options.sampler instanceof DeferringSampler) {
