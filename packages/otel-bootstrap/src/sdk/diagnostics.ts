@@ -81,7 +81,18 @@ export function installDiagLogger(level: string): void {
     logLevel,
     suppressOverrideMessage: true,
   });
-  setGlobalErrorHandler((error) => diag.warn(`span export failed, spans are being dropped: ${errorSummary(error)}`));
+  setGlobalErrorHandler((error) => diag.warn(exportFailure(error)));
+}
+
+/**
+ * The line for an error the SDK hands its global error handler: a failed export of spans (the batch processor), of
+ * metrics (the periodic reader, whose errors name it) or of log records, which cannot be told from a span's.
+ */
+export function exportFailure(error: unknown): string {
+  const summary = errorSummary(error);
+  const metrics = /^PeriodicExportingMetricReader: metrics export failed \((?:error )?([\s\S]*)\)$/.exec(summary);
+  if (metrics) return `metric export failed, metrics are being dropped: ${metrics[1]}`;
+  return `span export failed, spans are being dropped: ${summary}`;
 }
 
 /** "connect ECONNREFUSED 127.0.0.1:4318" rather than a JSON dump of the error and its stack. */

@@ -1,4 +1,4 @@
-import { RateLimitedConsoleLogger } from '../../src/sdk/diagnostics';
+import { exportFailure, RateLimitedConsoleLogger } from '../../src/sdk/diagnostics';
 
 describe('RateLimitedConsoleLogger', () => {
   it('prints a repeated message once a minute, with the count of what it held back', () => {
@@ -51,5 +51,27 @@ describe('RateLimitedConsoleLogger', () => {
     now += 60_000;
     logger.warn('span export failed, spans are being dropped: connect ECONNREFUSED 127.0.0.1:4318');
     expect(lines[2]).toMatch(/\(23 similar messages in the last minute\)$/);
+  });
+});
+
+describe('exportFailure', () => {
+  it.each([
+    [
+      'a span batch',
+      new Error('connect ECONNREFUSED 127.0.0.1:4318'),
+      'span export failed, spans are being dropped: connect ECONNREFUSED 127.0.0.1:4318',
+    ],
+    [
+      "the periodic metric reader's, which names it",
+      new Error('PeriodicExportingMetricReader: metrics export failed (error OTLPExporterError: Not Found)'),
+      'metric export failed, metrics are being dropped: OTLPExporterError: Not Found',
+    ],
+    [
+      'a reader error that is not a failed export',
+      new Error('PeriodicExportingMetricReader: something else'),
+      'span export failed, spans are being dropped: PeriodicExportingMetricReader: something else',
+    ],
+  ])('names what was dropped: %s', (_name, error, line) => {
+    expect(exportFailure(error)).toBe(line);
   });
 });
