@@ -1,8 +1,11 @@
 import { diag } from '@opentelemetry/api';
+import { ExportResultCode } from '@opentelemetry/core';
+import type { ExportResult } from '@opentelemetry/core';
 import type { ISerializer } from '@opentelemetry/otlp-transformer';
 import type { LogRecordExporter, ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import type { OtlpSignalConfig } from '../config/read-config';
 import { createOtlpHttpDelegate } from '../export/otlp-http-delegate';
+import { LogExportError } from './LogExportError';
 
 /** A LogRecordExporter that can give up at once on what it is still sending (see {@link createOtlpLogExporter}). */
 export interface AbandoningLogRecordExporter extends LogRecordExporter {
@@ -16,7 +19,8 @@ type Transformer = typeof import('@opentelemetry/otlp-transformer');
  * `@opentelemetry/exporter-logs-otlp-proto`/`-http` build, over the trace exporter's delegate
  * (export/otlp-http-delegate.ts: our transport, with upstream's retries and gzip), so that a send or a retry never
  * keeps a finished app alive; `abandon()` ends every pending send when the exit flush has had its time. Upstream's
- * serializers (`@opentelemetry/otlp-transformer`) encode the records.
+ * serializers (`@opentelemetry/otlp-transformer`) encode the records. A failed export's error is a
+ * {@link LogExportError}, so that its report names log records, not spans (sdk/diagnostics.ts).
  */
 export function createOtlpLogExporter(options: OtlpSignalConfig): AbandoningLogRecordExporter {
   const { OTLPExporterBase } =
@@ -30,7 +34,21 @@ export function createOtlpLogExporter(options: OtlpSignalConfig): AbandoningLogR
     holdsProcess: false,
   });
   const exporter = new OTLPExporterBase<ReadableLogRecord[]>(delegate);
-  return Object.assign(exporter, { abandon: () => delegate.abandon() });
+  const send = exporter.export.bind(exporter);
+  return Object.assign(exporter, {
+    export: (records: ReadableLogRecord[], done: (result: ExportResult) => void) =>
+      send(records, (result) => done(markedAsLogs(result))),
+    abandon: () => delegate.abandon(),
+  });
+}
+
+/**
+ * The BatchLogRecordProcessor hands a failed export's error to the SDK's global error handler as it is, and that
+ * handler gets the span processor's failures too: the error must say it was a log export's.
+ */
+function markedAsLogs(result: ExportResult): ExportResult {
+  if (result.code === ExportResultCode.SUCCESS) return result;
+  return { ...result, error: new LogExportError(result.error) };
 }
 
 type LogsSerializer = ISerializer<ReadableLogRecord[], unknown>;

@@ -1,6 +1,7 @@
 import { diag, DiagLogLevel } from '@opentelemetry/api';
 import { setGlobalErrorHandler } from '@opentelemetry/core';
 import type { DiagLogger } from '@opentelemetry/api';
+import { LogExportError } from '../logs/LogExportError';
 import { withUpstreamMessages } from './upstream-messages';
 
 const PREFIX = '[otel-bootstrap]';
@@ -53,8 +54,8 @@ export class RateLimitedConsoleLogger implements DiagLogger {
 
 /**
  * Which messages (of one level) count as repeats of one another. A collector outage shows up as several warnings
- * (the failed export, the batch processor's "Dropped N spans"): they are one problem, so they share one line a
- * minute. Otherwise numbers (ports, counts, timings) do not make a message new.
+ * (the failed export of spans, metrics or log records, the batch processor's "Dropped N spans"): they are one
+ * problem, so they share one line a minute. Otherwise numbers (ports, counts, timings) do not make a message new.
  */
 function repeatKey(text: string): string {
   if (/span export failed|Export retry time|Dropped \d+ spans|export (request|failed)/i.test(text)) return 'export';
@@ -86,10 +87,11 @@ export function installDiagLogger(level: string): void {
 
 /**
  * The line for an error the SDK hands its global error handler: a failed export of spans (the batch processor), of
- * metrics (the periodic reader, whose errors name it) or of log records, which cannot be told from a span's.
+ * metrics (the periodic reader, whose errors name it) or of log records (our log exporter's LogExportError).
  */
 export function exportFailure(error: unknown): string {
   const summary = errorSummary(error);
+  if (error instanceof LogExportError) return `log export failed, log records are being dropped: ${summary}`;
   const metrics = /^PeriodicExportingMetricReader: metrics export failed \((?:error )?([\s\S]*)\)$/.exec(summary);
   if (metrics) return `metric export failed, metrics are being dropped: ${metrics[1]}`;
   return `span export failed, spans are being dropped: ${summary}`;

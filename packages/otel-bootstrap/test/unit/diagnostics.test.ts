@@ -1,3 +1,10 @@
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { ExportResultCode } from '@opentelemetry/core';
+import type { ExportResult } from '@opentelemetry/core';
+import { readConfig } from '../../src/config/read-config';
+import { createOtlpLogExporter } from '../../src/logs/create-otlp-log-exporter';
+import { LogExportError } from '../../src/logs/LogExportError';
 import { exportFailure, RateLimitedConsoleLogger } from '../../src/sdk/diagnostics';
 
 describe('RateLimitedConsoleLogger', () => {
@@ -52,6 +59,23 @@ describe('RateLimitedConsoleLogger', () => {
     logger.warn('span export failed, spans are being dropped: connect ECONNREFUSED 127.0.0.1:4318');
     expect(lines[2]).toMatch(/\(23 similar messages in the last minute\)$/);
   });
+
+  it('counts failed log exports as the same outage: one line a minute, spans and log records together', () => {
+    const lines: string[] = [];
+    let now = 0;
+    const logger = new RateLimitedConsoleLogger(
+      (line) => lines.push(line),
+      () => now,
+    );
+    for (let i = 0; i < 12; i++) {
+      logger.warn(exportFailure(new LogExportError(new Error(`connect ECONNREFUSED 127.0.0.1:${4318 + i}`))));
+      logger.warn(exportFailure(new Error('connect ECONNREFUSED 127.0.0.1:4318')));
+      now += 5000;
+    }
+    expect(lines).toEqual([
+      '[otel-bootstrap] warn: log export failed, log records are being dropped: connect ECONNREFUSED 127.0.0.1:4318',
+    ]);
+  });
 });
 
 describe('exportFailure', () => {
@@ -67,11 +91,45 @@ describe('exportFailure', () => {
       'metric export failed, metrics are being dropped: OTLPExporterError: Not Found',
     ],
     [
+      "our OTLP log exporter's",
+      new LogExportError(new Error('connect ECONNREFUSED 127.0.0.1:4318')),
+      'log export failed, log records are being dropped: connect ECONNREFUSED 127.0.0.1:4318',
+    ],
+    [
       'a reader error that is not a failed export',
       new Error('PeriodicExportingMetricReader: something else'),
       'span export failed, spans are being dropped: PeriodicExportingMetricReader: something else',
     ],
   ])('names what was dropped: %s', (_name, error, line) => {
     expect(exportFailure(error)).toBe(line);
+  });
+});
+
+/** A port nothing listens on: bound, read, then released. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+describe('a failed export of the OTLP log exporter', () => {
+  it('reaches the error handler marked as a log export, with the reason as its message', async () => {
+    const env = {
+      OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${await closedPort()}`,
+      OTEL_EXPORTER_OTLP_TIMEOUT: '300',
+    };
+    const exporter = createOtlpLogExporter(readConfig(env).config.logs.otlp);
+    try {
+      const result = await new Promise<ExportResult>((done) => exporter.export([], done));
+      expect(result.code).toBe(ExportResultCode.FAILED);
+      expect(result.error).toBeInstanceOf(LogExportError);
+      expect(exportFailure(result.error)).toMatch(
+        /^log export failed, log records are being dropped: connect ECONNREFUSED 127\.0\.0\.1:\d+$/,
+      );
+    } finally {
+      await exporter.shutdown();
+    }
   });
 });
