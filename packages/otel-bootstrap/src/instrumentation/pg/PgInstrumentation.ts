@@ -200,7 +200,10 @@ function endingCallback(span: Span, callback: AnyFunction, timing?: QueryTiming)
     if (timing) recordQueryDuration(timing, error);
     if (error) fail(span, error, (error as { message?: string }).message);
     span.end();
-    if (inSpan) context.with(active, callback, this, error, ...rest);
+    // A callback already in its caller's context (pg-pool's checkout of an idle client, on a nextTick) is called
+    // as it is: context.with would still bind it and copy Node's context frame twice (bench/findings.md, "Fewer
+    // context frames for pg").
+    if (inSpan && context.active() !== active) context.with(active, callback, this, error, ...rest);
     else callback.call(this, error, ...rest);
   };
 }
@@ -210,11 +213,14 @@ function endingCallback(span: Span, callback: AnyFunction, timing?: QueryTiming)
  * nests under the pool's `pg-pool.connect`, and ends with the callback or the promise.
  */
 function connecting(span: Span, target: unknown, original: AnyFunction, callback: unknown): unknown {
-  const active = context.active();
   const ending = callback ? endingCallback(span, callback as AnyFunction) : undefined;
+  // A span that records nothing is never exported, and neither is anything under it (its children record nothing
+  // either, or point at a parent no backend will get): it is not made active, which saves a context and a frame
+  // on every checkout, and lets pg-pool's callback run in its caller's context as it is (endingCallback).
+  if (!span.isRecording()) return endWhenSettled(span, original.call(target, ending));
   return endWhenSettled(
     span,
-    context.with(trace.setSpan(active, span), () => original.call(target, ending)),
+    context.with(trace.setSpan(context.active(), span), () => original.call(target, ending)),
   );
 }
 
