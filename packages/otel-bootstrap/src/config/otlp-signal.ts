@@ -1,3 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { printable } from './config-warning';
+import type { ConfigWarning } from './config-warning';
 import type { ConfigValues } from './read-env';
 
 /** Where and how one signal's OTLP/HTTP exports go: the generic `OTEL_EXPORTER_OTLP_*` under its own variables. */
@@ -22,7 +26,8 @@ export interface OtlpTlsFile {
 
 /**
  * The files of `OTEL_EXPORTER_OTLP_[<SIGNAL>_]CERTIFICATE`, `_CLIENT_CERTIFICATE` and `_CLIENT_KEY`, named as Node's
- * TLS options name what they hold. Paths only: the exporter reads them when it first connects (export/).
+ * TLS options name what they hold. Paths only: the exporter reads them when it first connects (export/); the
+ * configuration only checks at startup that they hold PEM ({@link tlsFileWarnings}).
  */
 export interface OtlpTlsFiles {
   /** The certificates the endpoint's certificate is checked against, instead of Node's default CAs. */
@@ -64,6 +69,52 @@ function tlsFiles(values: ConfigValues, signal: SignalName): OtlpTlsFiles | unde
   };
   const files = { ca: file('CERTIFICATE'), cert: file('CLIENT_CERTIFICATE'), key: file('CLIENT_KEY') };
   return files.ca || files.cert || files.key ? files : undefined;
+}
+
+/** What a file left out leaves the exports with, by the TLS option it was for. */
+const WITHOUT: Readonly<Record<keyof OtlpTlsFiles, string>> = {
+  ca: "the endpoint's certificate is checked against Node's default CAs instead",
+  cert: 'an endpoint that asks for a client certificate refuses them',
+  key: 'an endpoint that asks for a client certificate refuses them',
+};
+
+/**
+ * One warning per certificate variable in use whose file can be read but holds no PEM block (a DER file, or the
+ * wrong file). Node takes only PEM: such a file made every export fail with an opaque TLS error ("no start line"),
+ * or, as the CA, silently replaced Node's default CAs with none. The exporter leaves it out, as it leaves out a file
+ * it cannot read (export/otlp-http-delegate.ts); that never loosens the check of the endpoint. A file that cannot be
+ * read is not reported here: the first export says so, when it reads the file for its connection.
+ */
+export function tlsFileWarnings(values: ConfigValues): ConfigWarning[] {
+  const files = new Map<string, { file: OtlpTlsFile; use: keyof OtlpTlsFiles }>();
+  for (const name of Object.values(NAMES)) {
+    const tls = tlsFiles(values, name) ?? {};
+    for (const use of ['ca', 'cert', 'key'] as const) {
+      const file = tls[use];
+      if (file) files.set(file.variable, { file, use });
+    }
+  }
+  return [...files.values()]
+    .filter(({ file }) => readsWithoutPem(file.path))
+    .map(({ file, use }) => ({
+      key: file.variable,
+      message:
+        `${file.variable}="${printable(file.path)}" holds no PEM block ("-----BEGIN"): expected a PEM file; ` +
+        `OTLP exports go on without it, so ${WITHOUT[use]}.`,
+    }));
+}
+
+/** True for the text of a PEM file: the only form Node's TLS options take. */
+export function holdsPemBlock(content: Buffer): boolean {
+  return content.includes('-----BEGIN');
+}
+
+function readsWithoutPem(path: string): boolean {
+  try {
+    return !holdsPemBlock(readFileSync(resolve(path)));
+  } catch {
+    return false;
+  }
 }
 
 function withPath(base: string, path: string): string {

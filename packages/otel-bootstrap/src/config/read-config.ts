@@ -14,6 +14,7 @@ import { logsSection } from './logs-section';
 import type { LogsConfig } from './logs-section';
 import { metricsSection } from './metrics-section';
 import type { MetricsConfig } from './metrics-section';
+import { tlsFileWarnings } from './otlp-signal';
 import { readEnv } from './read-env';
 import type { Env } from './read-env';
 import { samplingSection } from './sampling-section';
@@ -78,5 +79,6 @@ export function readConfig(env: Env = process.env): ConfigResult {
     metrics: metricsSection(values, isSet, warnings),
     logs: logsSection(values, redaction, warnings),
   };
+  warnings.push(...tlsFileWarnings(values));
   return { config, warnings };
 }

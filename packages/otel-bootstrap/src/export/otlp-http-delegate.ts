@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { diag } from '@opentelemetry/api';
 import type { IOtlpExportDelegate } from '@opentelemetry/otlp-exporter-base';
 import type { IExporterMetricsHelper, ISerializer } from '@opentelemetry/otlp-transformer';
+import { holdsPemBlock } from '../config/otlp-signal';
 import type { OtlpTlsFile, OtlpTlsFiles } from '../config/otlp-signal';
 import type { OtlpHttpSettings } from './OtlpHttpTransport';
 
@@ -88,7 +89,8 @@ export function createOtlpHttpDelegate<Items>(
  * and for an https endpoint the TLS files of `tls`, read when the first export connects. Ours loads node:http and
  * node:https with require(): upstream's loads them with import(), which jest refuses without
  * --experimental-vm-modules, so its exporters could not send inside jest at all. A file that cannot be read is
- * left out with one warning for the process (the generic variables serve three signals).
+ * left out with one warning for the process (the generic variables serve three signals). A file that holds no PEM
+ * block is left out too, silently here: the configuration warned about it at startup (config/otlp-signal.ts).
  */
 export function otlpAgentFactory(tls: OtlpTlsFiles | undefined): (protocol: string) => Agent {
   return (protocol) => {
@@ -111,8 +113,9 @@ const UNREADABLE = new Set<string>();
 
 function readTlsFile(file: OtlpTlsFile | undefined): Buffer | undefined {
   if (!file) return undefined;
+  let content: Buffer;
   try {
-    return readFileSync(resolve(file.path));
+    content = readFileSync(resolve(file.path));
   } catch (error) {
     const name = `${file.variable}="${file.path}"`;
     if (!UNREADABLE.has(name)) {
@@ -121,4 +124,7 @@ function readTlsFile(file: OtlpTlsFile | undefined): Buffer | undefined {
     }
     return undefined;
   }
+  // Node takes PEM only: as the client certificate or key, anything else fails every connection ("no start line");
+  // as the CA, it leaves no CA at all in place of Node's default ones.
+  return holdsPemBlock(content) ? content : undefined;
 }

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { TestReceiver } from '@org/otel-testing';
 import type { FixtureEnv, FixtureExit } from '@org/otel-testing';
 import type { ServerOptions } from 'node:https';
@@ -98,6 +99,24 @@ describe('OTLP export to an https receiver with a self-signed certificate', () =
     // Nothing else reads the file: upstream's exporters would, warning "Failed to read root certificate file".
     const about = exit.stderr.split('\n').filter((line) => line.includes(missing) || /certificate file/i.test(line));
     expect(about).toEqual([expect.stringContaining(`OTEL_EXPORTER_OTLP_CERTIFICATE="${missing}" cannot be read`)]);
+  });
+
+  it('warns at startup about a client certificate that is not PEM, and goes on without it', async () => {
+    // The right certificate in the wrong form: DER, which Node's TLS options do not take ("no start line").
+    const der = `${certificates.dir}/client-cert.der`;
+    execFileSync('openssl', ['x509', '-in', client.certPath, '-outform', 'DER', '-out', der]);
+    const { exit, received } = await exportOverTls(selfSignedReceiver, {
+      OTEL_EXPORTER_OTLP_CERTIFICATE: server.certPath,
+      OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE: der,
+    });
+    expect(exit.code).toBe(0);
+    // This receiver asks for no client certificate: without the file, every signal arrives.
+    expect(received).toEqual(ALL);
+    expect(exit.stderr.split('\n').filter((line) => line.includes(der))).toEqual([
+      `[otel-bootstrap] warn: OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE="${der}" holds no PEM block ("-----BEGIN"): ` +
+        'expected a PEM file; OTLP exports go on without it, so an endpoint that asks for a client certificate ' +
+        'refuses them.',
+    ]);
   });
 });
 

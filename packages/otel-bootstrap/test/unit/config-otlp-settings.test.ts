@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { readConfig } from '../../src/config/read-config';
 
 // What the three signals' OTLP exporters are given besides the endpoint: the trace section's timeout and
@@ -84,5 +87,59 @@ describe.each(SIGNALS)('the %s TLS files', (signal) => {
   it("are not another signal's", () => {
     const other = SIGNALS.find((s) => s !== signal)!;
     expect(tlsOf(signal, { [`OTEL_EXPORTER_OTLP_${other}_CERTIFICATE`]: 'ca.pem' })).toBeUndefined();
+  });
+});
+
+describe('a certificate file that can be read but holds no PEM block', () => {
+  let dir: string;
+  /** A DER certificate's first bytes: what `openssl x509 -outform der` writes. */
+  let der: string;
+  let pem: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'otel-pem-'));
+    der = join(dir, 'ca.der');
+    writeFileSync(der, Buffer.from([0x30, 0x82, 0x01, 0x7a, 0x30, 0x82, 0x01, 0x20, 0xa0, 0x03, 0x02, 0x01, 0x02]));
+    pem = join(dir, 'ca.pem');
+    writeFileSync(pem, '# our CA\n-----BEGIN CERTIFICATE-----\nMIIBejCCASCgAwIBAgIU\n-----END CERTIFICATE-----\n');
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  const CA = "the endpoint's certificate is checked against Node's default CAs instead";
+  const CLIENT = 'an endpoint that asks for a client certificate refuses them';
+  const SUFFIXES = [
+    ['CERTIFICATE', CA],
+    ['CLIENT_CERTIFICATE', CLIENT],
+    ['CLIENT_KEY', CLIENT],
+  ] as const;
+  const VARIABLES = SUFFIXES.flatMap(([suffix, without]) => [
+    [`OTEL_EXPORTER_OTLP_${suffix}`, without],
+    ...SIGNALS.map((signal) => [`OTEL_EXPORTER_OTLP_${signal}_${suffix}`, without]),
+  ]);
+
+  it.each(VARIABLES)('in %s gets one startup warning naming it, the file and the fallback', (key, without) => {
+    expect(readConfig({ [key]: der }).warnings).toEqual([
+      {
+        key,
+        message:
+          `${key}="${der}" holds no PEM block ("-----BEGIN"): expected a PEM file; OTLP exports go on without it, ` +
+          `so ${without}.`,
+      },
+    ]);
+  });
+
+  it('is reported once, though the generic variable serves three signals', () => {
+    expect(readConfig({ OTEL_EXPORTER_OTLP_CERTIFICATE: der }).warnings).toHaveLength(1);
+  });
+
+  it.each([
+    ['a PEM file, with text before its first block', () => pem],
+    ['a file that cannot be read (the first export warns about it)', () => join(dir, 'missing.pem')],
+  ])('is not confused with %s: no warning', (_name, path) => {
+    expect(readConfig({ OTEL_EXPORTER_OTLP_CERTIFICATE: path() }).warnings).toEqual([]);
+  });
+
+  it('is not reported when no signal uses its variable', () => {
+    const ownFiles = Object.fromEntries(SIGNALS.map((signal) => [`OTEL_EXPORTER_OTLP_${signal}_CERTIFICATE`, pem]));
+    expect(readConfig({ OTEL_EXPORTER_OTLP_CERTIFICATE: der, ...ownFiles }).warnings).toEqual([]);
   });
 });

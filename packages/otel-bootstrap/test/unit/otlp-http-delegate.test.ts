@@ -1,11 +1,14 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ExportResultCode } from '@opentelemetry/core';
 import { emptyResource } from '@opentelemetry/resources';
 import type { ExportResult } from '@opentelemetry/core';
 import type { ResourceMetrics } from '@opentelemetry/sdk-metrics';
-import { createOtlpHttpDelegate, OTLP_CONCURRENCY_LIMIT } from '../../src/export/otlp-http-delegate';
+import { createOtlpHttpDelegate, OTLP_CONCURRENCY_LIMIT, otlpAgentFactory } from '../../src/export/otlp-http-delegate';
 import type { OtlpHttpDelegateOptions } from '../../src/export/otlp-http-delegate';
 import { createOtlpMetricExporter } from '../../src/metrics/exemplars/create-otlp-metric-exporter';
 
@@ -122,5 +125,40 @@ describe('the OTLP metric exporter', () => {
     } finally {
       await up.close();
     }
+  });
+});
+
+describe('the https agent of every OTLP export', () => {
+  let dir: string;
+  beforeAll(() => (dir = mkdtempSync(join(tmpdir(), 'otel-agent-'))));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  /** The TLS options the agent was made with, for `ca`, `cert` and `key` all from one file holding `content`. */
+  function agentOptionsFor(content: string | Buffer) {
+    const path = join(dir, 'file');
+    writeFileSync(path, content);
+    const file = (variable: string) => ({ variable, path });
+    const agent = otlpAgentFactory({
+      ca: file('OTEL_EXPORTER_OTLP_CERTIFICATE'),
+      cert: file('OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE'),
+      key: file('OTEL_EXPORTER_OTLP_CLIENT_KEY'),
+    })('https:');
+    const { ca, cert, key } = (agent as unknown as { options: Record<string, unknown> }).options;
+    return { ca, cert, key };
+  }
+
+  it('is given the PEM files', () => {
+    const pem = Buffer.from('-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n');
+    expect(agentOptionsFor(pem)).toEqual({ ca: pem, cert: pem, key: pem });
+  });
+
+  it('leaves out a file that holds no PEM block, as one it cannot read (the configuration warned at startup)', () => {
+    // As the CA, a DER file would leave no CA at all in place of Node's; as the client certificate or key, it fails
+    // every connection ("no start line").
+    expect(agentOptionsFor(Buffer.from([0x30, 0x82, 0x01, 0x7a, 0x30, 0x82]))).toEqual({
+      ca: undefined,
+      cert: undefined,
+      key: undefined,
+    });
   });
 });
