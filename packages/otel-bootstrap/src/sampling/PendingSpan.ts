@@ -59,12 +59,19 @@ export class PendingSpan implements Span {
   readonly attributes: Attributes;
   links: Link[] | undefined;
   events: PendingEvent[] | undefined;
-  status: SpanStatus = { code: SpanStatusCode.UNSET };
-  readonly startTime: HrTime;
-  endTime: HrTime | undefined;
+  status: SpanStatus = UNSET;
   private readonly wallStart: number;
   private readonly performanceStart: number;
   private readonly startTimeGiven: boolean;
+  /**
+   * Its times as HrTime, made when first read (most pending spans are dropped unread). Until then the start is
+   * `wallStart` and the end `performanceEnd`: three HrTime arrays a span fewer (bench/findings.md, "Pending spans'
+   * times when read").
+   */
+  private startHrTime: HrTime | undefined;
+  private endHrTime: HrTime | undefined;
+  private performanceEnd: number | undefined;
+  private ended = false;
 
   constructor(
     readonly origin: PendingSpanOrigin,
@@ -79,7 +86,7 @@ export class PendingSpan implements Span {
     this.wallStart = Date.now();
     this.performanceStart = performance.now();
     this.startTimeGiven = options?.startTime != null;
-    this.startTime = this.timeOf(options?.startTime ?? this.wallStart);
+    if (this.startTimeGiven) this.startHrTime = this.timeOf(options!.startTime);
     // Copied: the caller may reuse or change its object before a decision is made.
     this.attributes = Object.assign({}, options?.attributes, samplerAttributes);
     this.links = options?.links?.slice();
@@ -87,6 +94,17 @@ export class PendingSpan implements Span {
 
   spanContext(): SpanContext {
     return this.context;
+  }
+
+  get startTime(): HrTime {
+    return (this.startHrTime ??= millisToHrTime(this.wallStart));
+  }
+
+  get endTime(): HrTime | undefined {
+    if (this.endHrTime === undefined && this.performanceEnd !== undefined) {
+      this.endHrTime = addHrTimes(this.startTime, millisToHrTime(this.performanceEnd - this.performanceStart));
+    }
+    return this.endHrTime;
   }
 
   setAttribute(key: string, value: AttributeValue | undefined): this {
@@ -142,30 +160,33 @@ export class PendingSpan implements Span {
   }
 
   end(endTime?: TimeInput): void {
-    if (this.endTime !== undefined) {
+    if (this.ended) {
       // The SDK says this at error level; sdk/upstream-messages.ts lowers it to debug, as here.
       diag.debug(
         `${this.name} ${this.context.traceId}-${this.context.spanId} - You can only call end() on a span once.`,
       );
       return;
     }
-    this.endTime = this.timeOf(endTime);
+    this.ended = true;
+    if (endTime === undefined && !this.startTimeGiven) this.performanceEnd = performance.now();
+    else this.endHrTime = this.timeOf(endTime);
     this.origin.ended(this);
   }
 
   isRecording(): boolean {
-    return this.endTime === undefined;
+    return !this.ended;
   }
 
   /** How long it ran, in milliseconds (0 while it runs). */
   durationMs(): number {
-    if (this.endTime === undefined) return 0;
-    const [seconds, nanos] = hrTimeDuration(this.startTime, this.endTime);
+    const endTime = this.endTime;
+    if (endTime === undefined) return 0;
+    const [seconds, nanos] = hrTimeDuration(this.startTime, endTime);
     return seconds * 1000 + nanos / 1e6;
   }
 
   private isEnded(): boolean {
-    if (this.endTime === undefined) return false;
+    if (!this.ended) return false;
     const { traceId, spanId } = this.context;
     diag.warn(`Cannot execute the operation on ended Span {traceId: ${traceId}, spanId: ${spanId}}`);
     return true;
@@ -183,6 +204,9 @@ export class PendingSpan implements Span {
     return addHrTimes(this.startTime, millisToHrTime(performance.now() - this.performanceStart));
   }
 }
+
+/** The status every span starts with: shared, since a status is replaced, never changed. */
+const UNSET: SpanStatus = Object.freeze({ code: SpanStatusCode.UNSET });
 
 /** What the SDK's recordException turns into an event: a string, or an object with a code, name or message. */
 function isRecordable(exception: Exception): boolean {
