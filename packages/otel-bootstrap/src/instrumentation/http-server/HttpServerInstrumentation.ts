@@ -1,6 +1,6 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import type { Attributes, Context, Span } from '@opentelemetry/api';
+import type { Context, Span } from '@opentelemetry/api';
 import { RPCType, setRPCMetadata } from '@opentelemetry/core';
 import type { RPCMetadata } from '@opentelemetry/core';
 import { InstrumentationBase, InstrumentationNodeModuleDefinition, isWrapped } from '@opentelemetry/instrumentation';
@@ -8,6 +8,8 @@ import type { InstrumentationConfig } from '@opentelemetry/instrumentation';
 import { setTraceResponse } from './traceresponse';
 import { requestAttributes } from './server-attributes';
 import { recordServerDuration } from './server-metrics';
+import { ServerSpanStateField } from './server-span-state';
+import type { Emit, OpenSpan, ServerSpanState } from './server-span-state';
 
 // Why not upstream's server side: even with the sampler off, so that no span is recorded,
 // @opentelemetry/instrumentation-http adds a large part of the untraced app's CPU to each W1 request; this one adds
@@ -25,34 +27,7 @@ export interface HttpServerInstrumentationConfig extends InstrumentationConfig {
   readonly recordMetrics?: boolean;
 }
 
-/**
- * What a request or response in flight carries, under one hidden property: one definition per object instead of
- * three, each a hidden-class transition that showed in W1's profile (bench/findings.md, "One hidden property").
- */
-const TRACED = Symbol('otel-bootstrap server span state');
-
-interface OpenSpan {
-  readonly span: Span;
-  /** Where express and fastify report the matched route, as they do to upstream's instrumentation. */
-  readonly rpcMetadata: RPCMetadata;
-  /** For `http.server.request.duration`: when the request arrived (performance.now()), its start attributes. */
-  readonly start: number;
-  readonly attributes: Attributes;
-  /** The request's context, which holds the span: the duration's exemplar points at it. */
-  readonly active: Context;
-  /** Whether its duration is recorded (metrics on). */
-  readonly measured: boolean;
-}
-type Emit = (this: unknown, event: string | symbol, ...args: unknown[]) => boolean;
-interface TracedState {
-  /** The emit it had (its own or its prototype's), which ours chains to. */
-  readonly emit: Emit;
-  /** The request's context, in which its events run. */
-  readonly context: Context;
-  /** A response's server spans not ended yet: usually one; more if the app re-emits 'request' for it. */
-  readonly openSpans?: OpenSpan[];
-}
-type Traced = { [TRACED]?: TracedState; emit: Emit };
+type Traced = { emit: Emit };
 type TracedRequest = IncomingMessage & Traced;
 type TracedResponse = ServerResponse & Traced & { req: IncomingMessage };
 
@@ -137,27 +112,34 @@ export class HttpServerInstrumentation extends InstrumentationBase<HttpServerIns
  * Makes every event of `emitter` run in `active`, chaining to the emit it had (its own or its prototype's); returns
  * its state, the first one's if it already has one.
  */
-function runEventsInContext(emitter: Traced, active: Context, openSpans?: OpenSpan[]): TracedState {
-  const traced = Object.hasOwn(emitter, TRACED) ? emitter[TRACED] : undefined;
-  if (traced) return traced;
-  const state: TracedState = { emit: emitter.emit, context: active, openSpans };
-  hide(emitter, TRACED, state);
-  hide(emitter, 'emit', emitInRequestContext);
+function runEventsInContext(emitter: Traced, active: Context, openSpans?: OpenSpan[]): ServerSpanState {
+  const existing = ServerSpanStateField.of(emitter);
+  if (existing) return existing;
+  const state = ServerSpanStateField.attach(emitter, { emit: emitter.emit, context: active, openSpans });
+  // Not enumerable, so `Object.keys(req)`, `{ ...req }` and loggers that walk the request or response find what they
+  // find untraced (issue 19).
+  Object.defineProperty(emitter, 'emit', {
+    value: emitInRequestContext,
+    writable: true,
+    configurable: true,
+    enumerable: false,
+  });
   return state;
 }
 
-/**
- * Sets a property the app must not see: not enumerable, so `Object.keys(req)`, `{ ...req }` and loggers that walk
- * the request or response find what they find untraced (issue 19).
- */
-function hide(target: object, key: PropertyKey, value: unknown): void {
-  Object.defineProperty(target, key, { value, writable: true, configurable: true, enumerable: false });
+/** The state of the object whose emit is ours: `self`'s own, or, for an object made from it, its prototype's. */
+function stateOf(self: object): ServerSpanState | undefined {
+  for (let target: object | null = self; target !== null; target = Object.getPrototypeOf(target)) {
+    const state = ServerSpanStateField.of(target);
+    if (state) return state;
+  }
+  return undefined;
 }
 
 /** The emit of requests and responses in flight: their events run in the request's context, and end the spans. */
 function emitInRequestContext(this: unknown, event: string | symbol, ...args: unknown[]): boolean {
   const self = this as TracedRequest | TracedResponse;
-  const state = self[TRACED] as TracedState;
+  const state = stateOf(self) as ServerSpanState;
   if ((event === 'close' || event === 'error') && state.openSpans) {
     // After 'error' a response emits only 'close', which then finds no span left to end.
     const response = self as TracedResponse;
@@ -168,7 +150,7 @@ function emitInRequestContext(this: unknown, event: string | symbol, ...args: un
 
 /** Ends one server span: from the response on 'close', or failed with `error` (upstream's setSpanWithError). */
 function endSpan(response: TracedResponse, open: OpenSpan, error?: unknown): void {
-  const spans = response[TRACED]?.openSpans;
+  const spans = ServerSpanStateField.of(response)?.openSpans;
   const index = spans ? spans.indexOf(open) : -1;
   if (index < 0) return;
   spans!.splice(index, 1);
