@@ -1,5 +1,6 @@
 import { ROOT_CONTEXT, trace, TraceFlags } from '@opentelemetry/api';
 import type { Attributes, Context, Span } from '@opentelemetry/api';
+import { rememberAttributeSet } from '../metrics/attribute-set-hashes';
 import { durationOptions, HTTP_DURATION_BOUNDARIES, LazyHistogram } from './LazyHistogram';
 
 // `messaging.process.duration` for amqplib consumers, from upstream instrumentation-amqplib's hooks: consumeHook
@@ -56,7 +57,7 @@ export function endProcessing(msg: Delivery, rejected: boolean | null | undefine
       'messaging.destination.name': destination,
     };
     if (errorType) attributes['error.type'] = errorType;
-    if (CACHE.size < MAX_CACHED) CACHE.set(key, attributes);
+    if (CACHE.size < MAX_CACHED) CACHE.set(key, rememberAttributeSet(attributes));
   }
   PROCESS_DURATION.record((performance.now() - processing.start) / 1000, attributes, processing.context);
 }

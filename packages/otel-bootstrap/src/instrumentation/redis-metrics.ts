@@ -1,6 +1,7 @@
 import * as diagnosticsChannel from 'node:diagnostics_channel';
 import { context as contextApi } from '@opentelemetry/api';
 import type { Attributes, Context } from '@opentelemetry/api';
+import { rememberAttributeSet } from '../metrics/attribute-set-hashes';
 import { DB_DURATION_BOUNDARIES, durationOptions, LazyHistogram } from './LazyHistogram';
 
 // `db.client.operation.duration` for Redis. Upstream's instrumentation-ioredis 0.72 and instrumentation-redis 0.72
@@ -85,7 +86,7 @@ function commandAttributes(command: CommandContext, cache: Map<string, Attribute
     if (typeof serverAddress === 'string') attributes['server.address'] = serverAddress;
     const port = Number(serverPort);
     if (serverPort !== undefined && Number.isInteger(port)) attributes['server.port'] = port;
-    if (cache.size < MAX_CACHED) cache.set(key, attributes);
+    if (cache.size < MAX_CACHED) cache.set(key, rememberAttributeSet(attributes));
   }
   return command.error === undefined ? attributes : { ...attributes, 'error.type': errorType(command.error) };
 }

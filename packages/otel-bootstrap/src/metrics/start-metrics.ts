@@ -3,6 +3,7 @@ import type { MeterProvider } from '@opentelemetry/api';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
 import type { Resource } from '@opentelemetry/resources';
 import type { MetricsConfig } from '../config/read-config';
+import { installAttributeSetHashes } from './attribute-set-hashes';
 import { createMetricReaders } from './create-metric-readers';
 
 /** The running metrics pipeline, as start.ts drives it. */
@@ -42,6 +43,7 @@ export function startMetrics(config: MetricsConfig, resource: Resource): Running
 
 function startPipeline(config: MetricsConfig, resource: Resource): RunningMetrics | undefined {
   const sdkMetrics = require('@opentelemetry/sdk-metrics') as SdkMetrics;
+  installAttributeSetHashes(require.resolve('@opentelemetry/sdk-metrics'));
   // Exemplars: sdk-metrics 3.1 keeps none, so our store takes them from the histograms the wrapper below sees.
   const store = exemplarStore(config);
   const { readers, abandon } = createMetricReaders(config, store, sdkMetrics);

@@ -1,4 +1,5 @@
 import type { Attributes, Context } from '@opentelemetry/api';
+import { rememberAttributeSet } from '../../metrics/attribute-set-hashes';
 import { durationOptions, HTTP_DURATION_BOUNDARIES, LazyHistogram } from '../LazyHistogram';
 
 // `http.server.request.duration` (stable HTTP semantic conventions), recorded for every request whatever the
@@ -47,6 +48,6 @@ function durationAttributes({ request, statusCode, route, errorName }: RequestOu
   if (status !== undefined) attributes['http.response.status_code'] = status;
   if (errorType !== undefined) attributes['error.type'] = errorType;
   if (version) attributes['network.protocol.version'] = version;
-  if (CACHE.size < MAX_CACHED) CACHE.set(key, attributes);
+  if (CACHE.size < MAX_CACHED) CACHE.set(key, rememberAttributeSet(attributes));
   return attributes;
 }

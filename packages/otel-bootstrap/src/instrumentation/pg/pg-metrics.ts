@@ -1,5 +1,6 @@
 import { ROOT_CONTEXT, trace, TraceFlags } from '@opentelemetry/api';
 import type { Attributes, Context, Span } from '@opentelemetry/api';
+import { rememberAttributeSet } from '../../metrics/attribute-set-hashes';
 import { DB_DURATION_BOUNDARIES, durationOptions, LazyHistogram } from '../LazyHistogram';
 import { operationName } from './pg-attributes';
 import type { ConnectionParameters, QueryConfig } from './pg-attributes';
@@ -58,7 +59,7 @@ function queryAttributes(params: ConnectionParameters, operation: string): Attri
   if (params.host !== undefined) attributes['server.address'] = params.host;
   if (Number.isInteger(params.port)) attributes['server.port'] = params.port as number;
   if (operation) attributes['db.operation.name'] = operation;
-  if (byOperation.size < MAX_OPERATIONS) byOperation.set(operation, attributes);
+  if (byOperation.size < MAX_OPERATIONS) byOperation.set(operation, rememberAttributeSet(attributes));
   return attributes;
 }
 
