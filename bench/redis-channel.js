@@ -1,4 +1,4 @@
-// In-process comparison for issue 20's "ioredis from its tracing channel": CPU per ioredis command, sequential GETs
+// In-process comparison for issue 20's "ioredis from its tracing channel": CPU per ioredis command, GETs
 // against the real Redis, inside an active server-like span, under `node --require @org/otel-bootstrap`. REDIS_SPANS
 // picks who makes the command spans: `upstream` (instrumentation-ioredis, as shipped), `channel` (a subscriber to
 // ioredis' `ioredis:command` tracing channel that starts and ends the same span, with instrumentation-ioredis
