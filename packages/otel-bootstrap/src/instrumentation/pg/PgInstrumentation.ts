@@ -1,4 +1,4 @@
-import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { context, isSpanContextValid, SpanKind, SpanStatusCode, trace, TraceFlags } from '@opentelemetry/api';
 import type { Span, Tracer } from '@opentelemetry/api';
 import {
   InstrumentationBase,
@@ -201,8 +201,8 @@ function endingCallback(span: Span, callback: AnyFunction, timing?: QueryTiming)
     if (error) fail(span, error, (error as { message?: string }).message);
     span.end();
     // A callback already in its caller's context (pg-pool's checkout of an idle client, on a nextTick) is called
-    // as it is: context.with would still bind it and copy Node's context frame twice (bench/findings.md, "Fewer
-    // context frames for pg").
+    // as it is: context.with would still make Node copy its context frame twice (bench/findings.md, "Fewer context
+    // frames for pg").
     if (inSpan && context.active() !== active) context.with(active, callback, this, error, ...rest);
     else callback.call(this, error, ...rest);
   };
@@ -210,18 +210,30 @@ function endingCallback(span: Span, callback: AnyFunction, timing?: QueryTiming)
 
 /**
  * A connection or pool checkout: the span is the active one while pg connects, so a new connection's `pg.connect`
- * nests under the pool's `pg-pool.connect`, and ends with the callback or the promise.
+ * nests under the pool's `pg-pool.connect`, and ends with the callback or the promise; except an unsampled span
+ * under an unsampled caller (see {@link decidedByCaller}).
  */
 function connecting(span: Span, target: unknown, original: AnyFunction, callback: unknown): unknown {
   const ending = callback ? endingCallback(span, callback as AnyFunction) : undefined;
-  // A span that records nothing is never exported, and neither is anything under it (its children record nothing
-  // either, or point at a parent no backend will get): it is not made active, which saves a context and a frame
-  // on every checkout, and lets pg-pool's callback run in its caller's context as it is (endingCallback).
-  if (!span.isRecording()) return endWhenSettled(span, original.call(target, ending));
+  if (decidedByCaller(span)) return endWhenSettled(span, original.call(target, ending));
   return endWhenSettled(
     span,
     context.with(trace.setSpan(context.active(), span), () => original.call(target, ending)),
   );
+}
+
+/**
+ * Whether anything started under this checkout span is decided as it would be under the caller's span: the span
+ * records nothing (so it is never exported, and is no pending span error keeping could still keep) and the caller's
+ * span is just as unsampled, so the same trace goes on unsampled either way. Then the span is not made active,
+ * which saves a context and a frame on every checkout, and lets pg-pool's callback run in its caller's context as it
+ * is (endingCallback). Under no caller span, the checkout span stays the parent: without it, a query would become a
+ * root of its own and be sampled on its own.
+ */
+function decidedByCaller(span: Span): boolean {
+  if (span.isRecording()) return false;
+  const caller = trace.getSpanContext(context.active());
+  return caller !== undefined && (caller.traceFlags & TraceFlags.SAMPLED) === 0 && isSpanContextValid(caller);
 }
 
 /** A promise pg returned, ending the span when it settles; anything else as it is (a callback ends the span). */
