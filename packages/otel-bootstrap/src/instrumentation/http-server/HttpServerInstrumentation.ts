@@ -8,8 +8,8 @@ import type { InstrumentationConfig } from '@opentelemetry/instrumentation';
 import { setTraceResponse } from './traceresponse';
 import { requestAttributes } from './server-attributes';
 import { recordServerDuration } from './server-metrics';
-import { ServerSpanStateField } from './server-span-state';
-import type { Emit, OpenSpan, ServerSpanState } from './server-span-state';
+import { ServerSpanStateField } from './ServerSpanStateField';
+import type { Emit, OpenSpan, ServerSpanState } from './ServerSpanStateField';
 
 // Why not upstream's server side: even with the sampler off, so that no span is recorded,
 // @opentelemetry/instrumentation-http adds a large part of the untraced app's CPU to each W1 request; this one adds
@@ -150,7 +150,7 @@ function emitInRequestContext(this: unknown, event: string | symbol, ...args: un
 
 /** Ends one server span: from the response on 'close', or failed with `error` (upstream's setSpanWithError). */
 function endSpan(response: TracedResponse, open: OpenSpan, error?: unknown): void {
-  const spans = ServerSpanStateField.of(response)?.openSpans;
+  const spans = stateOf(response)?.openSpans;
   const index = spans ? spans.indexOf(open) : -1;
   if (index < 0) return;
   spans!.splice(index, 1);

@@ -38,8 +38,7 @@ class ReturnsTarget {
  * The state rides on the request and response as a private field, which no one else can see or copy:
  * `Object.keys(req)`, `{ ...req }`, `Reflect.ownKeys` and loggers that walk the request find what they find
  * untraced (issue 19). A hidden symbol needed `Object.defineProperty`, a hidden-class change outside V8's inline
- * caches: about 300 ns an object in a microbenchmark against 10-20 for this field (bench/findings.md, "Server span
- * state in a private field").
+ * caches; this field costs about 10 ns an object (bench/findings.md, "Server span state in a private field").
  */
 export class ServerSpanStateField extends ReturnsTarget {
   readonly #state: ServerSpanState;
