@@ -43,7 +43,9 @@ export function startMetrics(config: MetricsConfig, resource: Resource): Running
 
 function startPipeline(config: MetricsConfig, resource: Resource): RunningMetrics | undefined {
   const sdkMetrics = require('@opentelemetry/sdk-metrics') as SdkMetrics;
-  installAttributeSetHashes(require.resolve('@opentelemetry/sdk-metrics'));
+  if (!installAttributeSetHashes(require.resolve('@opentelemetry/sdk-metrics'))) {
+    diag.debug('sdk-metrics has no utils.cjs hashAttributes to replace; every measurement is hashed as upstream does');
+  }
   // Exemplars: sdk-metrics 3.1 keeps none, so our store takes them from the histograms the wrapper below sees.
   const store = exemplarStore(config);
   const { readers, abandon } = createMetricReaders(config, store, sdkMetrics);

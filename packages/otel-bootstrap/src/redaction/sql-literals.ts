@@ -7,9 +7,10 @@
  * change how the rest of the statement is read.
  */
 export function scrubSqlLiterals(sql: string): string {
-  if (WITHOUT_LITERALS.has(sql)) return sql;
+  const rememberable = sql.length <= MAX_REMEMBERED_LENGTH;
+  if (rememberable && WITHOUT_LITERALS.has(sql)) return sql;
   const out = scrub(sql);
-  if (out === sql && sql.length <= MAX_REMEMBERED_LENGTH) {
+  if (rememberable && out === sql) {
     if (WITHOUT_LITERALS.size >= MAX_REMEMBERED) WITHOUT_LITERALS.clear();
     WITHOUT_LITERALS.add(sql);
   }

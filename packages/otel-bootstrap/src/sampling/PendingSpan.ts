@@ -88,7 +88,7 @@ export class PendingSpan implements Span {
     this.startTimeGiven = options?.startTime != null;
     if (this.startTimeGiven) this.startHrTime = this.timeOf(options!.startTime);
     // Copied: the caller may reuse or change its object before a decision is made. A spread, not Object.assign:
-    // 26 against 129 ns for a server span's 8 attributes, and a `__proto__` key stays an attribute.
+    // 26 against 129 ns for a server span's 8 attributes.
     this.attributes = samplerAttributes ? { ...options?.attributes, ...samplerAttributes } : { ...options?.attributes };
     this.links = options?.links?.slice();
   }

@@ -27,6 +27,37 @@ describe('series keys made once for our remembered attribute sets', () => {
     expect(Object.isFrozen(remembered)).toBe(true);
   });
 
+  it("makes a remembered set's key once in a real MeterProvider, with sdk-metrics' own hash", () => {
+    jest.isolateModules(() => {
+      const entry = require.resolve('@opentelemetry/sdk-metrics');
+      const utils = require(require('node:path').join(entry, '..', 'utils.cjs')) as {
+        hashAttributes: (attributes: Attributes) => string;
+      };
+      const ownHash = jest.fn(utils.hashAttributes);
+      utils.hashAttributes = ownHash;
+      const isolated =
+        require('../../src/metrics/attribute-set-hashes') as typeof import('../../src/metrics/attribute-set-hashes');
+      expect(isolated.installAttributeSetHashes(entry)).toBe(true);
+      const sdk = require('@opentelemetry/sdk-metrics') as typeof import('@opentelemetry/sdk-metrics');
+      const reader = new sdk.PeriodicExportingMetricReader({
+        exporter: new sdk.InMemoryMetricExporter(sdk.AggregationTemporality.CUMULATIVE),
+        exportIntervalMillis: 60_000,
+      });
+      const histogram = new sdk.MeterProvider({ readers: [reader] }).getMeter('test').createHistogram('duration');
+      const remembered = isolated.rememberAttributeSet({ 'db.system.name': 'postgresql', 'db.namespace': 'test' });
+      for (let i = 0; i < 5; i++) histogram.record(i, remembered);
+      expect(ownHash.mock.calls.filter(([attributes]) => attributes === remembered)).toHaveLength(1);
+      const appOwn = { 'db.system.name': 'postgresql' };
+      for (let i = 0; i < 3; i++) histogram.record(i, appOwn);
+      // hashed on every record (the first one twice, by two of sdk-metrics' maps)
+      expect(ownHash.mock.calls.filter(([attributes]) => attributes === appOwn).length).toBeGreaterThanOrEqual(3);
+    });
+  });
+
+  it('changes nothing where sdk-metrics has no such file', () => {
+    expect(installAttributeSetHashes('/nowhere/node_modules/@opentelemetry/sdk-metrics/dist/index.cjs')).toBe(false);
+  });
+
   it('keeps every series apart as sdk-metrics would: equal sets share one, a changed app object does not', async () => {
     installAttributeSetHashes(require.resolve('@opentelemetry/sdk-metrics'));
     const exporter = new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE);
