@@ -2,6 +2,7 @@ import type { Agent, request as httpRequest } from 'node:http';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import { diag } from '@opentelemetry/api';
+import { isWrapped } from '@opentelemetry/instrumentation';
 import type { ExportResponse, IExporterTransport } from '@opentelemetry/otlp-exporter-base';
 import type { convertLegacyHttpOptions } from '@opentelemetry/otlp-exporter-base/node-http';
 import { abandoned, post } from './http-post';
@@ -127,10 +128,22 @@ export class OtlpHttpTransport implements IExporterTransport {
       const { request } = (protocol === 'http:' ? require('node:http') : require('node:https')) as {
         request: typeof httpRequest;
       };
-      return { request, agent: (await this.settings.agentFactory(protocol)) as Agent };
+      return { request: unwrapped(request), agent: (await this.settings.agentFactory(protocol)) as Agent };
     })();
     return this.client;
   }
+}
+
+/**
+ * `request` as Node has it, under the instrumentations' wrappers: instrumentation-http records
+ * `http.client.request.duration` for every request, with tracing suppressed too, so our exports showed up among the
+ * app's own client requests (test/e2e/semconv-metrics.test.ts). An instrumentation's `_wrap` (shimmer) keeps what it
+ * wrapped in `__original`; a wrapper made any other way (a proxy library's) stays in the way, as it should.
+ */
+function unwrapped(request: typeof httpRequest): typeof httpRequest {
+  let original = request;
+  while (isWrapped(original)) original = (original as unknown as { __original: typeof httpRequest }).__original;
+  return original;
 }
 
 function jitter(): number {

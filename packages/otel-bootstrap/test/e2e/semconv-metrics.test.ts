@@ -35,6 +35,8 @@ describeWithServices(['postgres', 'redis', 'rabbitmq']).each([['http/protobuf'],
         // Error keeping records unsampled spans (RECORD_ONLY) in case an error shows up; without it they record
         // nothing, the case where a duration taken from the span would be lost.
         OTEL_BOOTSTRAP_KEEP_ERRORS: 'false',
+        // spans are exported while the app runs, so their exports fall inside a metric collection
+        OTEL_BSP_SCHEDULE_DELAY: '20',
       });
       expect(exit).toMatchObject({ code: 0, stderr: '' });
       ids = JSON.parse(exit.stdout.trim().split('\n').at(-1)!) as typeof ids;
@@ -131,6 +133,15 @@ describeWithServices(['postgres', 'redis', 'rabbitmq']).each([['http/protobuf'],
       const found = point(scope, name, attributes);
       expect(found.unit).toBe('s');
       expect(found.count).toBe(count);
+    });
+
+    it("counts none of the bootstrap's own exports among the app's HTTP client requests", () => {
+      // the receiver takes every export as a POST; the app itself only sends GETs
+      const posts = points.filter(
+        (p) => p.name === 'http.client.request.duration' && p.attributes['http.request.method'] === 'POST',
+      );
+      expect(posts).toEqual([]);
+      expect(points.some((p) => p.name === 'http.client.request.duration')).toBe(true);
     });
 
     it('http.server.request.duration also counts the inner /ping calls, under their own route', () => {
