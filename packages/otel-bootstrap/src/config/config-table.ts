@@ -198,7 +198,8 @@ export const CONFIG = {
       "its own `_CERTIFICATE` is set: your private CA, or the endpoint's own self-signed certificate. It replaces " +
       "Node's default CAs for OTLP exports. A relative path is taken from the working directory; an `http` " +
       'endpoint ignores it. The file is read when the first export connects; if it cannot be read, one warning, ' +
-      "and exports go on with Node's default CAs.",
+      "and exports go on with Node's default CAs. A file that holds no PEM block (a DER file, the wrong file) is " +
+      'warned about at startup and left out the same way.',
   },
   OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE: {
     type: 'string',
