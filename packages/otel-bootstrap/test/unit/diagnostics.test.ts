@@ -1,26 +1,31 @@
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { ExportResultCode } from '@opentelemetry/core';
 import type { ExportResult } from '@opentelemetry/core';
 import { readConfig } from '../../src/config/read-config';
 import { createOtlpLogExporter } from '../../src/logs/create-otlp-log-exporter';
 import { LogExportError } from '../../src/logs/LogExportError';
 import { exportFailure, RateLimitedConsoleLogger } from '../../src/sdk/diagnostics';
+import { closedPort } from '../helpers/http';
+
+/** A logger that writes to `lines`, on a clock the test moves. */
+function loggerWithClock() {
+  const lines: string[] = [];
+  const clock = { now: 0 };
+  const logger = new RateLimitedConsoleLogger(
+    (line) => lines.push(line),
+    () => clock.now,
+  );
+  return { lines, logger, clock };
+}
 
 describe('RateLimitedConsoleLogger', () => {
   it('prints a repeated message once a minute, with the count of what it held back', () => {
-    const lines: string[] = [];
-    let now = 0;
-    const logger = new RateLimitedConsoleLogger(
-      (line) => lines.push(line),
-      () => now,
-    );
+    const { lines, logger, clock } = loggerWithClock();
     for (let i = 0; i < 30; i++) {
       logger.warn(`export failed: connect ECONNREFUSED 127.0.0.1:${4000 + i}`);
-      now += 1000;
+      clock.now += 1000;
     }
     expect(lines).toHaveLength(1);
-    now += 60_000;
+    clock.now += 60_000;
     logger.warn('export failed: connect ECONNREFUSED 127.0.0.1:4318');
     expect(lines).toHaveLength(2);
     expect(lines[1]).toMatch(/\(29 similar messages in the last minute\)$/);
@@ -39,38 +44,28 @@ describe('RateLimitedConsoleLogger', () => {
   });
 
   it('treats the warnings of one collector outage as one problem: one line a minute', () => {
-    const lines: string[] = [];
-    let now = 0;
-    const logger = new RateLimitedConsoleLogger(
-      (line) => lines.push(line),
-      () => now,
-    );
+    const { lines, logger, clock } = loggerWithClock();
     for (let i = 0; i < 12; i++) {
       logger.info('Export retry time 4460ms exceeds remaining timeout 1975ms, not retrying further.');
       logger.warn('span export failed, spans are being dropped: connect ECONNREFUSED 127.0.0.1:4318');
       logger.warn(`Dropped ${i * 100} spans because maxQueueSize reached`);
-      now += 5000;
+      clock.now += 5000;
     }
     expect(lines.filter((line) => line.includes(' warn: '))).toEqual([
       '[otel-bootstrap] warn: span export failed, spans are being dropped: connect ECONNREFUSED 127.0.0.1:4318',
     ]);
     expect(lines).toHaveLength(2); // and the retry notice, once, at info level
-    now += 60_000;
+    clock.now += 60_000;
     logger.warn('span export failed, spans are being dropped: connect ECONNREFUSED 127.0.0.1:4318');
     expect(lines[2]).toMatch(/\(23 similar messages in the last minute\)$/);
   });
 
   it('counts failed log exports as the same outage: one line a minute, spans and log records together', () => {
-    const lines: string[] = [];
-    let now = 0;
-    const logger = new RateLimitedConsoleLogger(
-      (line) => lines.push(line),
-      () => now,
-    );
+    const { lines, logger, clock } = loggerWithClock();
     for (let i = 0; i < 12; i++) {
       logger.warn(exportFailure(new LogExportError(new Error(`connect ECONNREFUSED 127.0.0.1:${4318 + i}`))));
       logger.warn(exportFailure(new Error('connect ECONNREFUSED 127.0.0.1:4318')));
-      now += 5000;
+      clock.now += 5000;
     }
     expect(lines).toEqual([
       '[otel-bootstrap] warn: log export failed, log records are being dropped: connect ECONNREFUSED 127.0.0.1:4318',
@@ -104,15 +99,6 @@ describe('exportFailure', () => {
     expect(exportFailure(error)).toBe(line);
   });
 });
-
-/** A port nothing listens on: bound, read, then released. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 describe('a failed export of the OTLP log exporter', () => {
   it('reaches the error handler marked as a log export, with the reason as its message', async () => {
