@@ -1,11 +1,10 @@
 import { diag } from '@opentelemetry/api';
-import { ExportResultCode } from '@opentelemetry/core';
 import type { ExportResult } from '@opentelemetry/core';
 import type { ISerializer } from '@opentelemetry/otlp-transformer';
 import type { LogRecordExporter, ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import type { OtlpSignalConfig } from '../config/read-config';
 import { createOtlpHttpDelegate } from '../export/otlp-http-delegate';
-import { LogExportError } from './LogExportError';
+import { markedAsLogs } from './LogExportError';
 
 /** A LogRecordExporter that can give up at once on what it is still sending (see {@link createOtlpLogExporter}). */
 export interface AbandoningLogRecordExporter extends LogRecordExporter {
@@ -40,15 +39,6 @@ export function createOtlpLogExporter(options: OtlpSignalConfig): AbandoningLogR
       send(records, (result) => done(markedAsLogs(result))),
     abandon: () => delegate.abandon(),
   });
-}
-
-/**
- * The BatchLogRecordProcessor hands a failed export's error to the SDK's global error handler as it is, and that
- * handler gets the span processor's failures too: the error must say it was a log export's.
- */
-function markedAsLogs(result: ExportResult): ExportResult {
-  if (result.code === ExportResultCode.SUCCESS) return result;
-  return { ...result, error: new LogExportError(result.error) };
 }
 
 type LogsSerializer = ISerializer<ReadableLogRecord[], unknown>;

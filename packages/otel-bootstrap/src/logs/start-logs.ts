@@ -70,16 +70,20 @@ function exportStage(
   }
   // The OTLP transport and serializers load on the first export, not on the app's startup path.
   const { LazyExporter } = require('../export/LazyExporter') as typeof import('../export/LazyExporter');
-  const exporter = new LazyExporter<ReadableLogRecord>(() => {
+  const { processorExportTimeout, reportedAsLogs } =
+    require('./log-export-results') as typeof import('./log-export-results');
+  const lazy = new LazyExporter<ReadableLogRecord>(() => {
     const { createOtlpLogExporter } =
       require('./create-otlp-log-exporter') as typeof import('./create-otlp-log-exporter');
     return createOtlpLogExporter(config.otlp);
   });
   const { batch } = config;
+  // Every failure of the batches the processor hands on is reported as a log export's, its timeout included.
+  const exporter = reportedAsLogs(lazy, batch.exportTimeoutMillis);
   const processor = new sdkLogs.BatchLogRecordProcessor({
     exporter,
     scheduledDelayMillis: batch.scheduledDelayMillis,
-    exportTimeoutMillis: batch.exportTimeoutMillis,
+    exportTimeoutMillis: processorExportTimeout(batch.exportTimeoutMillis),
     maxQueueSize: batch.maxQueueSize,
     maxExportBatchSize: batch.maxExportBatchSize,
   });

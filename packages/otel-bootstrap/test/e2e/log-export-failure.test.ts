@@ -1,32 +1,43 @@
+import { createServer } from 'node:net';
+import type { Socket } from 'node:net';
 import { startFixture } from '@org/otel-testing';
-import { closedPort, fixture, get } from '../helpers/http';
+import type { FixtureExit } from '@org/otel-testing';
+import { closedPort, fixture, get, listen } from '../helpers/http';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Runs logs-otlp.js with only logs on (a span's or a metric's failure would share the one line a minute and could
+ * hide the log line), exporting to `endpoint`; logs five batches, each after the one before has failed, then ends it.
+ */
+async function logFiveBatches(endpoint: string, env: Record<string, string>): Promise<FixtureExit> {
+  const service = startFixture({
+    script: fixture('logs-otlp.js'),
+    args: ['serve'],
+    env: {
+      OTEL_EXPORTER_OTLP_ENDPOINT: endpoint,
+      OTEL_TRACES_EXPORTER: 'none',
+      OTEL_METRICS_EXPORTER: 'none',
+      OTEL_BLRP_SCHEDULE_DELAY: '20',
+      OTEL_BOOTSTRAP_SHUTDOWN_TIMEOUT: '2000',
+      ...env,
+    },
+  });
+  const [, appPort] = await service.waitForLine(/listening (\d+)/);
+  for (let i = 0; i < 5; i++) {
+    await get(`http://127.0.0.1:${appPort}/`);
+    await sleep(400);
+  }
+  service.kill('SIGTERM');
+  return service.exited;
+}
 
 describe('log records with no collector listening', () => {
   it('are reported dropped as log records, not spans, once a minute', async () => {
     const port = await closedPort();
-    // Logs only: a span's or a metric's failure would share the one line a minute and could hide the log line.
-    const service = startFixture({
-      script: fixture('logs-otlp.js'),
-      args: ['serve'],
-      env: {
-        OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}`,
-        OTEL_TRACES_EXPORTER: 'none',
-        OTEL_METRICS_EXPORTER: 'none',
-        OTEL_BLRP_SCHEDULE_DELAY: '20',
-        OTEL_EXPORTER_OTLP_TIMEOUT: '300', // give up on retries quickly, so failures are reported during the run
-        OTEL_BOOTSTRAP_SHUTDOWN_TIMEOUT: '2000',
-      },
+    const exit = await logFiveBatches(`http://127.0.0.1:${port}`, {
+      OTEL_EXPORTER_OTLP_TIMEOUT: '300', // give up on retries quickly, so failures are reported during the run
     });
-    const [, appPort] = await service.waitForLine(/listening (\d+)/);
-    // Several batches, each logged after the one before has failed: several failed exports.
-    for (let i = 0; i < 5; i++) {
-      await get(`http://127.0.0.1:${appPort}/`);
-      await sleep(400);
-    }
-    service.kill('SIGTERM');
-    const exit = await service.exited;
     expect(exit.code).toBe(143);
     const failures = exit.stderr.split('\n').filter((line) => line.includes('export failed'));
     expect(failures).toEqual([
@@ -35,5 +46,31 @@ describe('log records with no collector listening', () => {
       ),
     ]);
     expect(exit.stderr).not.toMatch(/Unhandled|TypeError|at .*\(/);
+  });
+});
+
+describe('log records sent to a collector that never answers', () => {
+  it('are reported dropped as log records once a batch outlasts OTEL_BLRP_EXPORT_TIMEOUT', async () => {
+    const held: Socket[] = [];
+    const collector = createServer((socket) => held.push(socket));
+    const endpoint = await listen(collector);
+    try {
+      const exit = await logFiveBatches(endpoint, {
+        OTEL_EXPORTER_OTLP_TIMEOUT: '20000', // the request would wait this long: the batch's timeout comes first
+        OTEL_BLRP_EXPORT_TIMEOUT: '200',
+      });
+      expect(exit.code).toBe(143);
+      expect(held.length).toBeGreaterThan(0); // the exports did reach it
+      // The batch processor's own timeout error reads "Timeout", as the span processor's does.
+      const failures = exit.stderr.split('\n').filter((line) => line.includes('export failed'));
+      expect(failures).toEqual([
+        '[otel-bootstrap] warn: log export failed, log records are being dropped: Timeout: not exported within ' +
+          'OTEL_BLRP_EXPORT_TIMEOUT (200 ms)',
+      ]);
+      expect(exit.stderr).not.toMatch(/Unhandled|TypeError|at .*\(/);
+    } finally {
+      held.forEach((socket) => socket.destroy());
+      await new Promise((resolve) => collector.close(resolve));
+    }
   });
 });
