@@ -53,12 +53,25 @@ export class RateLimitedConsoleLogger implements DiagLogger {
 }
 
 /**
- * Which messages (of one level) count as repeats of one another. A collector outage shows up as several warnings
- * (the failed export of spans, metrics or log records, the batch processor's "Dropped N spans"): they are one
- * problem, so they share one line a minute. Otherwise numbers (ports, counts, timings) do not make a message new.
+ * The lines of a collector outage, by signal: the failed exports (exportFailure below) and the span batch processor's
+ * "Dropped N spans". One signal's lines are one problem, so they share one line a minute; each signal has its own,
+ * so that a failure of one (a logs-only misconfiguration) is not hidden behind another's (a spans outage). Last, the
+ * export messages that name no signal (retries) share one of their own.
+ */
+const EXPORT_SLOTS: readonly (readonly [RegExp, string])[] = [
+  [/^span export failed|^Dropped \d+ spans/, 'export:spans'],
+  [/^metric export failed/, 'export:metrics'],
+  [/^log export failed/, 'export:log records'],
+  [/Export retry time|export (request|failed)/i, 'export'],
+];
+
+/**
+ * Which messages (of one level) count as repeats of one another: the lines of one signal's export failures
+ * ({@link EXPORT_SLOTS}). Otherwise numbers (ports, counts, timings) do not make a message new.
  */
 function repeatKey(text: string): string {
-  if (/span export failed|Export retry time|Dropped \d+ spans|export (request|failed)/i.test(text)) return 'export';
+  const slot = EXPORT_SLOTS.find(([match]) => match.test(text));
+  if (slot) return slot[1];
   return text.replace(/\d+/g, '#').slice(0, 160);
 }
 

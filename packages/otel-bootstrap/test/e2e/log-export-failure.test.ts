@@ -7,8 +7,8 @@ import { closedPort, fixture, get, listen } from '../helpers/http';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * Runs logs-otlp.js with only logs on (a span's or a metric's failure would share the one line a minute and could
- * hide the log line), exporting to `endpoint`; logs five batches, each after the one before has failed, then ends it.
+ * Runs logs-otlp.js with only logs on (unless `env` turns the others on), exporting to `endpoint`; logs five batches,
+ * each after the one before has failed, then ends it.
  */
 async function logFiveBatches(endpoint: string, env: Record<string, string>): Promise<FixtureExit> {
   const service = startFixture({
@@ -46,6 +46,32 @@ describe('log records with no collector listening', () => {
       ),
     ]);
     expect(exit.stderr).not.toMatch(/Unhandled|TypeError|at .*\(/);
+  });
+
+  it('get their own line a minute next to the spans and metrics of the same outage', async () => {
+    const port = await closedPort();
+    // Whichever signal failed first used to take the one line a minute of all three, hiding the others' failures.
+    const exit = await logFiveBatches(`http://127.0.0.1:${port}`, {
+      OTEL_EXPORTER_OTLP_TIMEOUT: '300',
+      OTEL_TRACES_EXPORTER: 'otlp',
+      OTEL_BSP_SCHEDULE_DELAY: '20',
+      OTEL_METRICS_EXPORTER: 'otlp',
+      OTEL_METRIC_EXPORT_INTERVAL: '300',
+    });
+    expect(exit.code).toBe(143);
+    const failures = exit.stderr.split('\n').filter((line) => line.includes('export failed'));
+    const refused = 'connect ECONNREFUSED 127\\.0\\.0\\.1:\\d+';
+    expect(failures.sort()).toEqual([
+      expect.stringMatching(
+        new RegExp(`^\\[otel-bootstrap\\] warn: log export failed, log records are being dropped: ${refused}$`),
+      ),
+      expect.stringMatching(
+        new RegExp(`^\\[otel-bootstrap\\] warn: metric export failed, metrics are being dropped: .*${refused}`),
+      ),
+      expect.stringMatching(
+        new RegExp(`^\\[otel-bootstrap\\] warn: span export failed, spans are being dropped: ${refused}$`),
+      ),
+    ]);
   });
 });
 

@@ -60,15 +60,32 @@ describe('RateLimitedConsoleLogger', () => {
     expect(lines[2]).toMatch(/\(23 similar messages in the last minute\)$/);
   });
 
-  it('counts failed log exports as the same outage: one line a minute, spans and log records together', () => {
+  it('gives each signal its own line a minute: one failing does not hide another', () => {
     const { lines, logger, clock } = loggerWithClock();
+    const metrics = new Error(
+      'PeriodicExportingMetricReader: metrics export failed (error OTLPExporterError: Not Found)',
+    );
     for (let i = 0; i < 12; i++) {
-      logger.warn(exportFailure(new LogExportError(new Error(`connect ECONNREFUSED 127.0.0.1:${4318 + i}`))));
+      // A spans outage first, then the metrics and log records of a collector without those pipelines.
       logger.warn(exportFailure(new Error('connect ECONNREFUSED 127.0.0.1:4318')));
+      logger.warn(`Dropped ${i * 100} spans because maxQueueSize reached`);
+      logger.warn(exportFailure(metrics));
+      logger.warn(exportFailure(new LogExportError(new Error(`connect ECONNREFUSED 127.0.0.1:${4318 + i}`))));
       clock.now += 5000;
     }
     expect(lines).toEqual([
+      '[otel-bootstrap] warn: span export failed, spans are being dropped: connect ECONNREFUSED 127.0.0.1:4318',
+      '[otel-bootstrap] warn: metric export failed, metrics are being dropped: OTLPExporterError: Not Found',
       '[otel-bootstrap] warn: log export failed, log records are being dropped: connect ECONNREFUSED 127.0.0.1:4318',
+    ]);
+    clock.now += 60_000;
+    logger.warn(exportFailure(new LogExportError(new Error('connect ECONNREFUSED 127.0.0.1:4318'))));
+    logger.warn(exportFailure(new Error('connect ECONNREFUSED 127.0.0.1:4318')));
+    expect(lines.slice(3)).toEqual([
+      '[otel-bootstrap] warn: log export failed, log records are being dropped: connect ECONNREFUSED ' +
+        '127.0.0.1:4318 (11 similar messages in the last minute)',
+      '[otel-bootstrap] warn: span export failed, spans are being dropped: connect ECONNREFUSED 127.0.0.1:4318 ' +
+        '(23 similar messages in the last minute)',
     ]);
   });
 });
