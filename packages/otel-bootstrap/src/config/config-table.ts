@@ -197,25 +197,26 @@ export const CONFIG = {
       "PEM file of the certificates an `https` endpoint's certificate is checked against, for every signal unless " +
       "its own `_CERTIFICATE` is set: your private CA, or the endpoint's own self-signed certificate. It replaces " +
       "Node's default CAs for OTLP exports. A relative path is taken from the working directory; an `http` " +
-      'endpoint ignores it. The file is read when the first export connects; if it cannot be read, one warning, ' +
-      "and exports go on with Node's default CAs. A file that holds no PEM block (a DER file, the wrong file) is " +
-      'warned about at startup and left out the same way.',
+      'endpoint ignores it. The file is read when the first export connects, and checked at startup: a file that ' +
+      'cannot be read (missing, a directory, no permission) or holds no PEM block (a DER file, the wrong file) gets ' +
+      "one warning at startup, and exports go on with Node's default CAs.",
   },
   OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE: {
     type: 'string',
     default: undefined,
     description:
       'PEM file of the client certificate (or chain) for mutual TLS with an `https` endpoint, together with ' +
-      '`OTEL_EXPORTER_OTLP_CLIENT_KEY`, for every signal unless its own `_CLIENT_CERTIFICATE` is set. Read as ' +
-      '`OTEL_EXPORTER_OTLP_CERTIFICATE` is; if it cannot be read, one warning, and exports go on without it.',
+      '`OTEL_EXPORTER_OTLP_CLIENT_KEY`, for every signal unless its own `_CLIENT_CERTIFICATE` is set. Read and ' +
+      'checked as `OTEL_EXPORTER_OTLP_CERTIFICATE` is: if it cannot be read or holds no PEM block, one warning at ' +
+      'startup, and exports go on without it.',
   },
   OTEL_EXPORTER_OTLP_CLIENT_KEY: {
     type: 'string',
     default: undefined,
     description:
       'PEM file of the private key of the client certificate, for every signal unless its own `_CLIENT_KEY` is ' +
-      'set. Read as `OTEL_EXPORTER_OTLP_CERTIFICATE` is; if it cannot be read, one warning, and exports go on ' +
-      'without it.',
+      'set. Read and checked as `OTEL_EXPORTER_OTLP_CERTIFICATE` is: if it cannot be read or holds no PEM block, ' +
+      'one warning at startup, and exports go on without it.',
   },
   OTEL_EXPORTER_OTLP_TRACES_CERTIFICATE: {
     type: 'string',

@@ -27,7 +27,7 @@ export interface OtlpTlsFile {
 /**
  * The files of `OTEL_EXPORTER_OTLP_[<SIGNAL>_]CERTIFICATE`, `_CLIENT_CERTIFICATE` and `_CLIENT_KEY`, named as Node's
  * TLS options name what they hold. Paths only: the exporter reads them when it first connects (export/); the
- * configuration only checks at startup that they hold PEM ({@link tlsFileWarnings}).
+ * configuration only checks at startup that they can be read and hold PEM ({@link tlsFileWarnings}).
  */
 export interface OtlpTlsFiles {
   /** The certificates the endpoint's certificate is checked against, instead of Node's default CAs. */
@@ -79,11 +79,13 @@ const WITHOUT: Readonly<Record<keyof OtlpTlsFiles, string>> = {
 };
 
 /**
- * One warning per certificate variable in use whose file can be read but holds no PEM block (a DER file, or the
- * wrong file). Node takes only PEM: such a file made every export fail with an opaque TLS error ("no start line"),
- * or, as the CA, silently replaced Node's default CAs with none. The exporter leaves it out, as it leaves out a file
- * it cannot read (export/otlp-http-delegate.ts); that never loosens the check of the endpoint. A file that cannot be
- * read is not reported here: the first export says so, when it reads the file for its connection.
+ * One warning per certificate variable in use whose file the exports will leave out (export/otlp-http-delegate.ts,
+ * which reads the files when the first export connects), naming the variable, the file, why and what the exports do
+ * without it (leaving a file out never loosens the check of the endpoint). A file is left out when it
+ * - cannot be read (missing, a directory, no permission): said at startup, not only when the first export
+ *   connects, which may be minutes later;
+ * - holds no PEM block (a DER file, or the wrong file). Node takes only PEM: such a file made every export
+ *   fail with an opaque TLS error ("no start line"), or, as the CA, silently replaced Node's default CAs with none.
  */
 export function tlsFileWarnings(values: ConfigValues): ConfigWarning[] {
   const files = new Map<string, { file: OtlpTlsFile; use: keyof OtlpTlsFiles }>();
@@ -94,14 +96,12 @@ export function tlsFileWarnings(values: ConfigValues): ConfigWarning[] {
       if (file) files.set(file.variable, { file, use });
     }
   }
-  return [...files.values()]
-    .filter(({ file }) => readsWithoutPem(file.path))
-    .map(({ file, use }) => ({
-      key: file.variable,
-      message:
-        `${file.variable}="${printable(file.path)}" holds no PEM block ("-----BEGIN"): expected a PEM file; ` +
-        `OTLP exports go on without it, so ${WITHOUT[use]}.`,
-    }));
+  return [...files.values()].flatMap(({ file, use }) => {
+    const problem = problemOf(file.path);
+    if (!problem) return [];
+    const named = `${file.variable}="${printable(file.path)}"`;
+    return [{ key: file.variable, message: `${named} ${problem}; OTLP exports go on without it, so ${WITHOUT[use]}.` }];
+  });
 }
 
 /** True for the text of a PEM file: the only form Node's TLS options take. */
@@ -109,12 +109,31 @@ export function holdsPemBlock(content: Buffer): boolean {
   return content.includes('-----BEGIN');
 }
 
-function readsWithoutPem(path: string): boolean {
+/** The few reasons a file cannot be read that need saying in words; any other is given by its code alone. */
+const READ_ERRORS: Readonly<Record<string, string>> = {
+  ENOENT: 'no such file',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EISDIR: 'a directory',
+  ENOTDIR: 'a part of the path is not a directory',
+};
+
+/** Why a file could not be read, short: `ENOENT: no such file`. */
+export function readFailure(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === 'string') return READ_ERRORS[code] ? `${code}: ${READ_ERRORS[code]}` : code;
+  return String((error as { message?: unknown } | null)?.message ?? error);
+}
+
+/** What is wrong with a certificate file the exports would read, if anything. */
+function problemOf(path: string): string | undefined {
+  let content: Buffer;
   try {
-    return !holdsPemBlock(readFileSync(resolve(path)));
-  } catch {
-    return false;
+    content = readFileSync(resolve(path));
+  } catch (error) {
+    return `cannot be read (${readFailure(error)})`;
   }
+  return holdsPemBlock(content) ? undefined : 'holds no PEM block ("-----BEGIN"): expected a PEM file';
 }
 
 function withPath(base: string, path: string): string {

@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { diag } from '@opentelemetry/api';
 import type { IOtlpExportDelegate } from '@opentelemetry/otlp-exporter-base';
 import type { IExporterMetricsHelper, ISerializer } from '@opentelemetry/otlp-transformer';
-import { holdsPemBlock } from '../config/otlp-signal';
+import { holdsPemBlock, readFailure } from '../config/otlp-signal';
 import type { OtlpTlsFile, OtlpTlsFiles } from '../config/otlp-signal';
 import type { OtlpHttpSettings } from './OtlpHttpTransport';
 
@@ -88,9 +88,9 @@ export function createOtlpHttpDelegate<Items>(
  * The agent of every OTLP/HTTP export, as upstream's default agent factory makes it from the environment: keep-alive,
  * and for an https endpoint the TLS files of `tls`, read when the first export connects. Ours loads node:http and
  * node:https with require(): upstream's loads them with import(), which jest refuses without
- * --experimental-vm-modules, so its exporters could not send inside jest at all. A file that cannot be read is
- * left out with one warning for the process (the generic variables serve three signals). A file that holds no PEM
- * block is left out too, silently here: the configuration warned about it at startup (config/otlp-signal.ts).
+ * --experimental-vm-modules, so its exporters could not send inside jest at all. A file that cannot be read, or
+ * that holds no PEM block, is left out, and not warned about here: the configuration warned about it at startup
+ * (config/otlp-signal.ts), with what the exports do without it. This is what that warning says they do.
  */
 export function otlpAgentFactory(tls: OtlpTlsFiles | undefined): (protocol: string) => Agent {
   return (protocol) => {
@@ -108,20 +108,14 @@ export function otlpAgentFactory(tls: OtlpTlsFiles | undefined): (protocol: stri
   };
 }
 
-/** Files already reported unreadable, by variable and path. */
-const UNREADABLE = new Set<string>();
-
 function readTlsFile(file: OtlpTlsFile | undefined): Buffer | undefined {
   if (!file) return undefined;
   let content: Buffer;
   try {
     content = readFileSync(resolve(file.path));
   } catch (error) {
-    const name = `${file.variable}="${file.path}"`;
-    if (!UNREADABLE.has(name)) {
-      UNREADABLE.add(name);
-      diag.warn(`${name} cannot be read (${(error as Error).message}); OTLP exports go on without it.`);
-    }
+    // The configuration warned at startup that it cannot be read, with what the exports do without it.
+    diag.debug(`${file.variable}="${file.path}" cannot be read (${readFailure(error)}); it is left out`);
     return undefined;
   }
   // Node takes PEM only: as the client certificate or key, anything else fails every connection ("no start line");

@@ -87,7 +87,7 @@ describe('OTLP export to an https receiver with a self-signed certificate', () =
     }
   });
 
-  it('warns once about an unreadable certificate file, naming the variable, and goes on without it', async () => {
+  it('warns once, at startup, about an unreadable certificate file, naming the variable, and goes on without it', async () => {
     const missing = `${certificates.dir}/missing.pem`;
     const { exit, received } = await exportOverTls(selfSignedReceiver, {
       OTEL_EXPORTER_OTLP_CERTIFICATE: missing,
@@ -96,9 +96,14 @@ describe('OTLP export to an https receiver with a self-signed certificate', () =
     expect(exit.code).toBe(0);
     // Traces have their own file; metrics and logs both fall back to the missing one, and warn about it once.
     expect(received).toEqual({ traces: true, logs: false, metrics: false });
-    // Nothing else reads the file: upstream's exporters would, warning "Failed to read root certificate file".
+    // Nothing else reads the file: upstream's exporters would, warning "Failed to read root certificate file". The
+    // configuration's warning is the one line, and the exports' connect, which reads the file again, says nothing.
     const about = exit.stderr.split('\n').filter((line) => line.includes(missing) || /certificate file/i.test(line));
     expect(about).toEqual([expect.stringContaining(`OTEL_EXPORTER_OTLP_CERTIFICATE="${missing}" cannot be read`)]);
+    expect(about).toEqual([
+      `[otel-bootstrap] warn: OTEL_EXPORTER_OTLP_CERTIFICATE="${missing}" cannot be read (ENOENT: no such file); ` +
+        "OTLP exports go on without it, so the endpoint's certificate is checked against Node's default CAs instead.",
+    ]);
   });
 
   it('warns at startup about a client certificate that is not PEM, and goes on without it', async () => {

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { readFailure } from '../../src/config/otlp-signal';
 import { readConfig } from '../../src/config/read-config';
 
 // What the three signals' OTLP exporters are given besides the endpoint: the trace section's timeout and
@@ -90,6 +91,20 @@ describe.each(SIGNALS)('the %s TLS files', (signal) => {
   });
 });
 
+/** What the exports do without a certificate file they leave out, by the variable's suffix. */
+const CA = "the endpoint's certificate is checked against Node's default CAs instead";
+const CLIENT = 'an endpoint that asks for a client certificate refuses them';
+const SUFFIXES = [
+  ['CERTIFICATE', CA],
+  ['CLIENT_CERTIFICATE', CLIENT],
+  ['CLIENT_KEY', CLIENT],
+] as const;
+/** Every certificate variable, generic and each signal's own, with what the exports do without its file. */
+const VARIABLES = SUFFIXES.flatMap(([suffix, without]) => [
+  [`OTEL_EXPORTER_OTLP_${suffix}`, without],
+  ...SIGNALS.map((signal) => [`OTEL_EXPORTER_OTLP_${signal}_${suffix}`, without]),
+]);
+
 describe('a certificate file that can be read but holds no PEM block', () => {
   let dir: string;
   /** A DER certificate's first bytes: what `openssl x509 -outform der` writes. */
@@ -103,18 +118,6 @@ describe('a certificate file that can be read but holds no PEM block', () => {
     writeFileSync(pem, '# our CA\n-----BEGIN CERTIFICATE-----\nMIIBejCCASCgAwIBAgIU\n-----END CERTIFICATE-----\n');
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-  const CA = "the endpoint's certificate is checked against Node's default CAs instead";
-  const CLIENT = 'an endpoint that asks for a client certificate refuses them';
-  const SUFFIXES = [
-    ['CERTIFICATE', CA],
-    ['CLIENT_CERTIFICATE', CLIENT],
-    ['CLIENT_KEY', CLIENT],
-  ] as const;
-  const VARIABLES = SUFFIXES.flatMap(([suffix, without]) => [
-    [`OTEL_EXPORTER_OTLP_${suffix}`, without],
-    ...SIGNALS.map((signal) => [`OTEL_EXPORTER_OTLP_${signal}_${suffix}`, without]),
-  ]);
 
   it.each(VARIABLES)('in %s gets one startup warning naming it, the file and the fallback', (key, without) => {
     expect(readConfig({ [key]: der }).warnings).toEqual([
@@ -131,15 +134,59 @@ describe('a certificate file that can be read but holds no PEM block', () => {
     expect(readConfig({ OTEL_EXPORTER_OTLP_CERTIFICATE: der }).warnings).toHaveLength(1);
   });
 
-  it.each([
-    ['a PEM file, with text before its first block', () => pem],
-    ['a file that cannot be read (the first export warns about it)', () => join(dir, 'missing.pem')],
-  ])('is not confused with %s: no warning', (_name, path) => {
-    expect(readConfig({ OTEL_EXPORTER_OTLP_CERTIFICATE: path() }).warnings).toEqual([]);
+  it('is not confused with a PEM file, with text before its first block: no warning', () => {
+    expect(readConfig({ OTEL_EXPORTER_OTLP_CERTIFICATE: pem }).warnings).toEqual([]);
   });
 
   it('is not reported when no signal uses its variable', () => {
     const ownFiles = Object.fromEntries(SIGNALS.map((signal) => [`OTEL_EXPORTER_OTLP_${signal}_CERTIFICATE`, pem]));
     expect(readConfig({ OTEL_EXPORTER_OTLP_CERTIFICATE: der, ...ownFiles }).warnings).toEqual([]);
+  });
+});
+
+describe('a certificate file that cannot be read', () => {
+  let dir: string;
+  beforeAll(() => (dir = mkdtempSync(join(tmpdir(), 'otel-unreadable-'))));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it.each(VARIABLES)('in %s gets one startup warning naming it, the file, why and the fallback', (key, without) => {
+    const missing = join(dir, 'missing.pem');
+    expect(readConfig({ [key]: missing }).warnings).toEqual([
+      {
+        key,
+        message: `${key}="${missing}" cannot be read (ENOENT: no such file); OTLP exports go on without it, so ${without}.`,
+      },
+    ]);
+  });
+
+  it('says why: a directory is not a file', () => {
+    expect(readConfig({ OTEL_EXPORTER_OTLP_CLIENT_KEY: dir }).warnings.map((w) => w.message)).toEqual([
+      `OTEL_EXPORTER_OTLP_CLIENT_KEY="${dir}" cannot be read (EISDIR: a directory); OTLP exports go on without it, ` +
+        `so ${CLIENT}.`,
+    ]);
+  });
+
+  it('is reported once, though the generic variable serves three signals', () => {
+    expect(readConfig({ OTEL_EXPORTER_OTLP_CERTIFICATE: join(dir, 'missing.pem') }).warnings).toHaveLength(1);
+  });
+
+  it('is not reported when no signal uses its variable', () => {
+    const pem = join(dir, 'ca.pem');
+    writeFileSync(pem, '-----BEGIN CERTIFICATE-----\nMIIBejCCASCgAwIBAgIU\n-----END CERTIFICATE-----\n');
+    const ownFiles = Object.fromEntries(SIGNALS.map((signal) => [`OTEL_EXPORTER_OTLP_${signal}_CERTIFICATE`, pem]));
+    const missing = join(dir, 'missing.pem');
+    expect(readConfig({ OTEL_EXPORTER_OTLP_CERTIFICATE: missing, ...ownFiles }).warnings).toEqual([]);
+  });
+});
+
+describe('readFailure', () => {
+  it.each([
+    [{ code: 'ENOENT' }, 'ENOENT: no such file'],
+    [{ code: 'EACCES' }, 'EACCES: permission denied'],
+    [{ code: 'EISDIR' }, 'EISDIR: a directory'],
+    [{ code: 'EMFILE' }, 'EMFILE'],
+    [new Error('odd'), 'odd'],
+  ])('puts %j as %s', (error, reason) => {
+    expect(readFailure(error)).toBe(reason);
   });
 });

@@ -1,6 +1,6 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { CONFIG_ROWS, readConfig } from '../../src/config/read-config';
 import type { ConfigRow } from '../../src/config/read-config';
 
@@ -8,11 +8,21 @@ import type { ConfigRow } from '../../src/config/read-config';
 const RULES_FILE = join(mkdtempSync(join(tmpdir(), 'otel-config-')), 'rules.json');
 writeFileSync(RULES_FILE, '{ "rules": [] }');
 
+/** readConfig checks that a certificate variable's file can be read and holds PEM, so a valid value must name one. */
+const PEM_FILE = join(dirname(RULES_FILE), 'ca.pem');
+writeFileSync(PEM_FILE, '-----BEGIN CERTIFICATE-----\nMIIBejCCASCgAwIBAgIU\n-----END CERTIFICATE-----\n');
+
 /** The string rows whose values readConfig parses further. */
 const VALID_STRINGS: Readonly<Record<string, string>> = {
   OTEL_TRACES_SAMPLER_ARG: '0.5',
   OTEL_BOOTSTRAP_SAMPLING_RULES: 'GET /health*=0',
   OTEL_BOOTSTRAP_SAMPLING_RULES_FILE: RULES_FILE,
+  ...Object.fromEntries(
+    CONFIG_ROWS.filter((row) => /^OTEL_EXPORTER_OTLP_\w*(CERTIFICATE|CLIENT_KEY)$/.test(row.key)).map((row) => [
+      row.key,
+      PEM_FILE,
+    ]),
+  ),
 };
 
 /** A valid non-default value and an invalid value for every row, by type. */

@@ -4,6 +4,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { diag, DiagLogLevel } from '@opentelemetry/api';
 import { ExportResultCode } from '@opentelemetry/core';
 import { emptyResource } from '@opentelemetry/resources';
 import type { ExportResult } from '@opentelemetry/core';
@@ -128,6 +129,15 @@ describe('the OTLP metric exporter', () => {
   });
 });
 
+/** A diag logger that prints nothing. */
+const diagSilent = () => ({
+  error: () => undefined,
+  warn: () => undefined,
+  info: () => undefined,
+  debug: () => undefined,
+  verbose: () => undefined,
+});
+
 describe('the https agent of every OTLP export', () => {
   let dir: string;
   beforeAll(() => (dir = mkdtempSync(join(tmpdir(), 'otel-agent-'))));
@@ -150,6 +160,21 @@ describe('the https agent of every OTLP export', () => {
   it('is given the PEM files', () => {
     const pem = Buffer.from('-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n');
     expect(agentOptionsFor(pem)).toEqual({ ca: pem, cert: pem, key: pem });
+  });
+
+  it('leaves out a file it cannot read, without a second warning (the configuration warned at startup)', () => {
+    const warnings: string[] = [];
+    const logger = { ...diagSilent(), warn: (message: string) => void warnings.push(message) };
+    diag.setLogger(logger, DiagLogLevel.ALL);
+    try {
+      const missing = { variable: 'OTEL_EXPORTER_OTLP_CERTIFICATE', path: join(dir, 'missing.pem') };
+      const agent = otlpAgentFactory({ ca: missing, cert: missing, key: missing })('https:');
+      const { ca, cert, key } = (agent as unknown as { options: Record<string, unknown> }).options;
+      expect({ ca, cert, key }).toEqual({ ca: undefined, cert: undefined, key: undefined });
+      expect(warnings).toEqual([]);
+    } finally {
+      diag.disable();
+    }
   });
 
   it('leaves out a file that holds no PEM block, as one it cannot read (the configuration warned at startup)', () => {
