@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Attributes } from '@opentelemetry/api';
 import { parse as parseForwarded } from 'forwarded-parse';
+import { parseRequestUrl } from './request-url';
 
 // The attributes upstream's @opentelemetry/instrumentation-http (0.301) puts on a SERVER span, value for value, so
 // that our server instrumentation can replace it without changing what users see. The differential test
@@ -47,7 +48,7 @@ export function requestAttributes(request: IncomingMessage, scheme: Scheme): Att
     'network.protocol.version': request.httpVersion,
     'user_agent.original': headers['user-agent'],
   };
-  const url = parseRequestUrl(request, scheme);
+  const url = parseRequestUrl(request.url ?? '/', scheme, request.headers.host || 'localhost');
   if (url) {
     attributes['url.path'] = url.pathname;
     if (url.search) attributes['url.query'] = redactQuery(url.search.slice(1));
@@ -63,15 +64,6 @@ function normalizeMethod(method: string | undefined): string {
   if (method == null) return 'GET';
   const upper = method.toUpperCase();
   return KNOWN_METHODS.has(upper) ? upper : '_OTHER';
-}
-
-/** The path and query as WHATWG URL parsing normalises them (`/a/../b` is `/b`), or undefined if they do not parse. */
-function parseRequestUrl(request: IncomingMessage, scheme: Scheme): { pathname: string; search: string } | undefined {
-  try {
-    return new URL(request.url ?? '/', `${scheme}://${request.headers.host || 'localhost'}`);
-  } catch {
-    return undefined;
-  }
 }
 
 function redactQuery(query: string): string {
