@@ -35,13 +35,17 @@ export class RootTraceIdGenerator implements IdGenerator {
    * sdk/pending-spans.ts).
    */
   withIds<T>(traceId: string, spanId: string | undefined, start: () => T): T {
-    this.next = traceId;
-    this.nextSpanId = spanId;
+    this.handOver(traceId, spanId);
     try {
       return start();
     } finally {
-      this.next = undefined;
-      this.nextSpanId = undefined;
+      this.handOver(undefined, undefined);
     }
+  }
+
+  /** The ids the next span gets, until taken or handed over again: {@link withIds} without a closure. */
+  handOver(traceId: string | undefined, spanId: string | undefined): void {
+    this.next = traceId;
+    this.nextSpanId = spanId;
   }
 }

@@ -1,8 +1,8 @@
 import { SamplingDecision } from '@opentelemetry/sdk-trace';
-import type { Sampler, SamplingResult, TracerProvider } from '@opentelemetry/sdk-trace';
-import type { Attributes, Context, Link, SpanKind } from '@opentelemetry/api';
+import type { Sampler, SamplingResult } from '@opentelemetry/sdk-trace';
+import type { Attributes, Context, Link, Span, SpanKind, SpanOptions } from '@opentelemetry/api';
 import { cleanAttributes } from '@opentelemetry/core';
-import { wrapStartSpan } from './tracer-start-span';
+import type { StartSpan } from './tracer-start-span';
 
 // Why: the SDK's startSpan cleans a span's start attributes before it asks the sampler, then cleans them again with
 // the span limits if the span is sampled. Cleaning allocates a WeakSet per attribute value (core's isAnyValue) and an
@@ -17,6 +17,8 @@ const NO_LIMITS = { attributeCountLimit: Infinity, attributeValueLengthLimit: In
 /** A start's attributes, held for the one synchronous `shouldSample` call of the SDK's startSpan. */
 export class CleanOnceSampler implements Sampler {
   private held: Attributes | undefined;
+  /** A decision already made (sdk/dropped-spans-without-sdk.ts), for the SDK's one call to get. */
+  private heldResult: SamplingResult | undefined;
 
   constructor(readonly inner: Sampler) {}
 
@@ -30,6 +32,11 @@ export class CleanOnceSampler implements Sampler {
     }
   }
 
+  /** The decision the SDK's next sampler call gets, made by {@link decide} for the same span; undefined clears it. */
+  handOver(result: SamplingResult | undefined): void {
+    this.heldResult = result;
+  }
+
   shouldSample(
     context: Context,
     traceId: string,
@@ -38,9 +45,24 @@ export class CleanOnceSampler implements Sampler {
     attributes: Attributes,
     links: Link[],
   ): SamplingResult {
+    const decided = this.heldResult;
+    this.heldResult = undefined;
+    if (decided) return decided;
     const raw = this.held;
     this.held = undefined;
     if (!raw) return this.inner.shouldSample(context, traceId, spanName, spanKind, attributes, links);
+    return this.decide(context, traceId, spanName, spanKind, raw, links);
+  }
+
+  /** The inner sampler's decision on the caller's own attributes, and for a sampled span what the SDK cleans. */
+  decide(
+    context: Context,
+    traceId: string,
+    spanName: string,
+    spanKind: SpanKind,
+    raw: Attributes,
+    links: Link[],
+  ): SamplingResult {
     let result: SamplingResult;
     try {
       result = this.inner.shouldSample(context, traceId, spanName, spanKind, raw, links);
@@ -62,14 +84,18 @@ export class CleanOnceSampler implements Sampler {
 }
 
 /**
- * Makes the provider's tracers start spans with their attributes cleaned once, and only when sampled. Install it
- * first, so that it sits next to the SDK's own startSpan, under every other wrapper; the provider's sampler must be
- * `sampler`. A replay of a kept pending span calls the SDK's startSpan directly and is cleaned as the SDK cleans.
+ * Starts a span through the SDK's `start` with its attributes cleaned once, and only when sampled. The provider's
+ * sampler must be `sampler`, and `start` the SDK's own startSpan (sdk/dropped-spans-without-sdk.ts puts this next to
+ * it). A replay of a kept pending span calls the SDK's startSpan directly and is cleaned as the SDK cleans.
  */
-export function startSpansCleaningAttributesOnce(provider: TracerProvider, sampler: CleanOnceSampler): void {
-  wrapStartSpan(provider, (start, name, options, parentContext) => {
-    const attributes = options?.attributes;
-    if (!attributes) return start(name, options, parentContext);
-    return sampler.holding(attributes, () => start(name, { ...options, attributes: undefined }, parentContext));
-  });
+export function startCleaningOnce(
+  start: StartSpan,
+  sampler: CleanOnceSampler,
+  name: string,
+  options: SpanOptions | undefined,
+  parentContext: Context,
+): Span {
+  const attributes = options?.attributes;
+  if (!attributes) return start(name, options, parentContext);
+  return sampler.holding(attributes, () => start(name, { ...options, attributes: undefined }, parentContext));
 }

@@ -5,7 +5,8 @@ import type { Resource } from '@opentelemetry/resources';
 import type { Sampler, SpanLimits, SpanProcessor } from '@opentelemetry/sdk-trace';
 import type { DeferredDecisionProcessor } from '../sampling/DeferredDecisionProcessor';
 import { DeferringSampler } from '../sampling/DeferringSampler';
-import { CleanOnceSampler, startSpansCleaningAttributesOnce } from './attributes-cleaned-once';
+import { CleanOnceSampler } from './attributes-cleaned-once';
+import { startDroppedSpansWithoutSdk } from './dropped-spans-without-sdk';
 import { startPendingSpans } from './pending-spans';
 import { startSpansWithRandomFlag } from './random-trace-flag';
 import { startUnsampledChildrenWithoutSdk } from './tracer-start-span';
@@ -60,11 +61,12 @@ export function installSdk(options: SdkOptions): InstalledSdk {
     spanLimits: options.spanLimits,
     spanProcessors: [options.spanProcessor],
   });
-  // Next to the SDK's startSpan: start attributes cleaned once, for sampled spans only. Around it, W3C Trace Context
+  // Next to the SDK's startSpan: the sampler asked first, dropped spans made without the SDK, and start attributes
+  // cleaned once, for sampled spans only. Around it, W3C Trace Context
   // Level 2's random flag, and roots with a trace id from the context; then the shortcut for
   // unsampled children, which keeps the flag itself, as the outer (cheaper) path; or, with keeping on, pending spans
   // for what the sampler does not sample, outermost for the same reason.
-  startSpansCleaningAttributesOnce(provider, sampler);
+  startDroppedSpansWithoutSdk(provider, sampler, ids);
   startSpansWithRandomFlag(provider, ids);
   if (options.unsampledChildrenWithoutSdk) startUnsampledChildrenWithoutSdk(provider);
   if (options.keeper && options.sampler instanceof DeferringSampler) {

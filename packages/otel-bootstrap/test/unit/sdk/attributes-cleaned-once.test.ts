@@ -2,7 +2,9 @@ import { ROOT_CONTEXT, SpanKind } from '@opentelemetry/api';
 import type { Attributes, Context } from '@opentelemetry/api';
 import { AlwaysOffSampler, SamplingDecision, TracerProvider } from '@opentelemetry/sdk-trace';
 import type { ReadableSpan, Sampler, SamplingResult, SpanLimits, SpanProcessor } from '@opentelemetry/sdk-trace';
-import { CleanOnceSampler, startSpansCleaningAttributesOnce } from '../../../src/sdk/attributes-cleaned-once';
+import { CleanOnceSampler } from '../../../src/sdk/attributes-cleaned-once';
+import { startDroppedSpansWithoutSdk } from '../../../src/sdk/dropped-spans-without-sdk';
+import { RootTraceIdGenerator } from '../../../src/sdk/RootTraceIdGenerator';
 
 /**
  * A differential test: start attributes go to the sampler as the caller gave them and are cleaned by the SDK once,
@@ -51,12 +53,14 @@ function setUp(cleanOnce: boolean, decision = SamplingDecision.RECORD_AND_SAMPLE
   const processor = endedSpans();
   const head = new RecordingSampler(decision);
   const sampler = cleanOnce ? new CleanOnceSampler(head) : head;
+  const ids = new RootTraceIdGenerator();
   const provider = new TracerProvider({
     sampler,
+    idGenerator: ids,
     spanLimits: LIMITS,
     spanProcessors: [processor],
   });
-  if (cleanOnce) startSpansCleaningAttributesOnce(provider, sampler as CleanOnceSampler);
+  if (cleanOnce) startDroppedSpansWithoutSdk(provider, sampler as CleanOnceSampler, ids);
   return { tracer: provider.getTracer('test'), ended: processor.ended, head };
 }
 
@@ -119,8 +123,9 @@ describe('start attributes cleaned once', () => {
 
   it('passes a start without attributes, and a sampler that never samples, straight through', () => {
     const sampler = new CleanOnceSampler(new AlwaysOffSampler());
-    const provider = new TracerProvider({ sampler });
-    startSpansCleaningAttributesOnce(provider, sampler);
+    const ids = new RootTraceIdGenerator();
+    const provider = new TracerProvider({ sampler, idGenerator: ids });
+    startDroppedSpansWithoutSdk(provider, sampler, ids);
     const tracer = provider.getTracer('test');
     expect(tracer.startSpan('a', {}, ROOT_CONTEXT).isRecording()).toBe(false);
     expect(tracer.startSpan('b', { attributes: { k: 'v' } }, ROOT_CONTEXT).isRecording()).toBe(false);
