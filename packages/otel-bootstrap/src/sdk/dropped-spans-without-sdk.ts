@@ -1,6 +1,7 @@
 import { isSpanContextValid, SamplingDecision, SpanKind, trace, TraceFlags } from '@opentelemetry/api';
 import { isTracingSuppressed } from '@opentelemetry/core';
 import type { TracerProvider } from '@opentelemetry/sdk-trace';
+import { PendingSpan } from '../sampling/PendingSpan';
 import { startCleaningOnce } from './attributes-cleaned-once';
 import type { CleanOnceSampler } from './attributes-cleaned-once';
 import type { RootTraceIdGenerator } from './RootTraceIdGenerator';
@@ -12,6 +13,9 @@ import { wrapStartSpan } from './tracer-start-span';
 // cold caches, that path cost about 17 µs a span (bench/findings.md, "Dropped spans without the SDK"). So the sampler
 // is asked first, as the SDK would ask it (the same trace id, kind, attributes and context), and a dropped span is
 // made here; anything else goes to the SDK with that very decision and those ids.
+
+/** The SDK's span class (not exported by sdk-trace), from the first span it records through here. */
+let sdkSpanClass: unknown;
 
 /**
  * Makes the provider's tracers ask the sampler before the SDK, and start what it drops without the SDK. Install it
@@ -33,8 +37,9 @@ export function startDroppedSpansWithoutSdk(
     if (options?.root) parentContext = trace.deleteSpan(parentContext);
     const parentSpan = trace.getSpan(parentContext);
     const parent = parentSpan?.spanContext();
-    // A recording parent (the SDK's span, or a pending one) has ids we made: skip the two regular expressions.
-    const validParent = parent && (parentSpan!.isRecording() || isSpanContextValid(parent)) ? parent : undefined;
+    // A span the SDK made for us, or a pending one, has valid ids by construction: skip the two regular expressions.
+    const ours = parentSpan && (parentSpan.constructor === sdkSpanClass || parentSpan instanceof PendingSpan);
+    const validParent = parent && (ours || isSpanContextValid(parent)) ? parent : undefined;
     const spanId = ids.generateSpanId();
     const traceId = validParent ? validParent.traceId : ids.generateTraceId();
     const kind = options?.kind ?? SpanKind.INTERNAL;
@@ -43,11 +48,14 @@ export function startDroppedSpansWithoutSdk(
       const traceState = result.traceState ?? validParent?.traceState;
       return trace.wrapSpanContext({ traceId, spanId, traceFlags: TraceFlags.NONE, traceState });
     }
-    // Handed over without closures: this is every sampled span's path.
-    ids.handOver(traceId, spanId);
+    // Handed over without closures: this is every sampled span's path. A trace id only for a root: under a valid
+    // parent the SDK never takes it, and a span started meanwhile (by a span processor's onStart) must not get it.
+    ids.handOver(validParent ? undefined : traceId, spanId);
     sampler.handOver(result);
     try {
-      return start(name, { ...options, attributes: undefined }, parentContext);
+      const span = start(name, { ...options, attributes: undefined }, parentContext);
+      if (span.isRecording()) sdkSpanClass ??= span.constructor;
+      return span;
     } finally {
       ids.handOver(undefined, undefined);
       sampler.handOver(undefined);

@@ -144,4 +144,35 @@ describe('dropped spans without the SDK', () => {
     expect(span.spanContext().traceId).toBe('c'.repeat(32));
     expect(ours.head.asked[0].traceId).toBe('c'.repeat(32));
   });
+  it('keeps a root started by a span processor, while the SDK starts a child, out of the child’s trace', () => {
+    const head = new FixedSampler({ decision: SamplingDecision.RECORD_AND_SAMPLED });
+    const sampler = new CleanOnceSampler(head);
+    const ids = new RootTraceIdGenerator();
+    const sideRoots: string[] = [];
+    const processor: SpanProcessor = {
+      ...endedSpans(),
+      onStart: (span) => {
+        if (span.name === 'child')
+          sideRoots.push(tracer.startSpan('side', { root: true }, ROOT_CONTEXT).spanContext().traceId);
+      },
+    };
+    const provider = new TracerProvider({ sampler, idGenerator: ids, spanProcessors: [processor] });
+    startDroppedSpansWithoutSdk(provider, sampler, ids);
+    const tracer = provider.getTracer('t');
+    const parent = tracer.startSpan('parent', {}, ROOT_CONTEXT);
+    tracer.startSpan('child', {}, trace.setSpan(ROOT_CONTEXT, parent));
+    expect(sideRoots).toHaveLength(1);
+    expect(sideRoots[0]).not.toBe(parent.spanContext().traceId);
+  });
+
+  it('starts a new trace under a foreign recording span with invalid ids, as the SDK does', () => {
+    const foreign = trace.wrapSpanContext({ traceId: 'a'.repeat(32), spanId: '0'.repeat(16), traceFlags: 1 });
+    Object.assign(foreign, { isRecording: () => true });
+    for (const decision of [SamplingDecision.NOT_RECORD, SamplingDecision.RECORD_AND_SAMPLED]) {
+      const ours = setUp(true, { decision });
+      const span = ours.tracer.startSpan('child', {}, trace.setSpan(ROOT_CONTEXT, foreign));
+      expect(span.spanContext().traceId).not.toBe('a'.repeat(32));
+      expect(ours.head.asked[0].traceId).toBe(span.spanContext().traceId);
+    }
+  });
 });
