@@ -40,14 +40,14 @@ export function parseRequestUrl(target: string, scheme: string, host: string): R
   }
 }
 
+/** Whether `new URL` takes this host; http and https parse hosts alike, so a host is remembered for both. */
 function isGoodHost(scheme: string, host: string): boolean {
-  const key = `${scheme}://${host}`;
-  if (goodHosts.has(key)) return true;
+  if (goodHosts.has(host)) return true;
   try {
-    new URL('/', key);
+    new URL('/', `${scheme}://${host}`);
   } catch {
     return false;
   }
-  if (goodHosts.size < MAX_GOOD_HOSTS) goodHosts.add(key);
+  if (goodHosts.size < MAX_GOOD_HOSTS) goodHosts.add(host);
   return true;
 }
