@@ -98,6 +98,24 @@ const EXPERIMENTS = {
     env: { ...TRACES_ONLY, OTEL_TRACES_SAMPLER: 'always_off', OTEL_BOOTSTRAP_PG: 'upstream' },
     traced: false,
   },
+  'x-ours-upstream-amqplib': {
+    label: "ours, 100%, upstream's amqplib instrumentation",
+    nodeArgs: OURS,
+    env: { ...TRACES_ONLY, OTEL_BOOTSTRAP_AMQPLIB: 'upstream' },
+    traced: true,
+  },
+  'x-ours-off-upstream-amqplib': {
+    label: "ours, always_off, upstream's amqplib instrumentation",
+    nodeArgs: OURS,
+    env: { ...TRACES_ONLY, OTEL_TRACES_SAMPLER: 'always_off', OTEL_BOOTSTRAP_AMQPLIB: 'upstream' },
+    traced: false,
+  },
+  'x-ours-defaults-upstream-amqplib': {
+    label: "ours, our defaults, upstream's amqplib instrumentation",
+    nodeArgs: OURS,
+    env: { ...TEN_PERCENT, OTEL_BOOTSTRAP_AMQPLIB: 'upstream' },
+    traced: true,
+  },
   'x-ours-upstream-encoder': {
     label: "ours, 100%, upstream's protobuf encoder",
     nodeArgs: OURS,

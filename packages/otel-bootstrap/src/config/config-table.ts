@@ -460,6 +460,15 @@ export const CONFIG = {
       "`@opentelemetry/instrumentation-pg`, adding about two thirds of the CPU per query that upstream's adds; " +
       "`upstream` uses upstream's, as a fallback. The two differ in their instrumentation scope.",
   },
+  OTEL_BOOTSTRAP_AMQPLIB: {
+    type: 'enum',
+    default: 'lean',
+    allowed: ['lean', 'upstream'],
+    description:
+      'Which instrumentation makes amqplib (RabbitMQ) spans. `lean` is ours: the same spans and attributes as ' +
+      "upstream's `@opentelemetry/instrumentation-amqplib` with our messaging attributes; `upstream` uses upstream's, " +
+      'as a fallback. The two differ in their instrumentation scope.',
+  },
   OTEL_BOOTSTRAP_PROTOBUF_ENCODER: {
     type: 'enum',
     default: 'lean',

@@ -57,6 +57,8 @@ export interface InstrumentationConfig {
   readonly httpServer: ConfigValues['OTEL_BOOTSTRAP_HTTP_SERVER'];
   /** Whose instrumentation makes pg spans: ours (see pg/) or upstream's. */
   readonly pg: ConfigValues['OTEL_BOOTSTRAP_PG'];
+  /** Whose instrumentation makes amqplib spans: ours (see amqplib/) or upstream's. */
+  readonly amqplib: ConfigValues['OTEL_BOOTSTRAP_AMQPLIB'];
   /** pino and winston records are also sent as OTLP log records: true unless OTEL_LOGS_EXPORTER is `none`. */
   readonly logSending: boolean;
   /**
@@ -112,6 +114,7 @@ export function instrumentationSection(values: ConfigValues): InstrumentationCon
     traceResponse: values.OTEL_BOOTSTRAP_TRACERESPONSE,
     httpServer: values.OTEL_BOOTSTRAP_HTTP_SERVER,
     pg: values.OTEL_BOOTSTRAP_PG,
+    amqplib: values.OTEL_BOOTSTRAP_AMQPLIB,
     logSending: !values.OTEL_LOGS_EXPORTER.includes('none'),
     recordMetrics: !values.OTEL_METRICS_EXPORTER.includes('none'),
   };

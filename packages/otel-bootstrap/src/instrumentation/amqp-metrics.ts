@@ -3,9 +3,9 @@ import type { Attributes, Context, Span } from '@opentelemetry/api';
 import { rememberAttributeSet } from '../metrics/attribute-set-hashes';
 import { durationOptions, HTTP_DURATION_BOUNDARIES, LazyHistogram } from './LazyHistogram';
 
-// `messaging.process.duration` for amqplib consumers, from upstream instrumentation-amqplib's hooks: consumeHook
-// when a message is delivered, consumeEndHook when it is acked, nacked or rejected (or at once after the handler,
-// for noAck consumers). Upstream calls both for every message, sampled or not. The messaging metrics are still
+// `messaging.process.duration` for amqplib consumers: from delivery to the message's ack, nack or reject (or the end
+// of the handler, for noAck consumers), for every message, sampled or not. Our instrumentation (amqplib/) records it
+// itself; under upstream's, its hooks do: consumeHook when a message is delivered, consumeEndHook when it ends. The messaging metrics are still
 // "Development" in the semantic conventions (as are the messaging span attributes), so names and attributes may
 // change upstream; the advised boundaries are the HTTP ones. `messaging.client.operation.duration` for publish is
 // left out: amqplib's publish only writes to a buffer, and upstream offers a hook after it only on confirm
@@ -33,11 +33,7 @@ const CACHE = new Map<string, Attributes>();
 
 /** For consumeHook: the message's processing starts. */
 export function startProcessing(span: Span, msg: Delivery): void {
-  const sampled = (span.spanContext().traceFlags & TraceFlags.SAMPLED) !== 0;
-  PROCESSING.set(msg, {
-    start: performance.now(),
-    context: sampled ? trace.setSpan(ROOT_CONTEXT, span) : ROOT_CONTEXT,
-  });
+  PROCESSING.set(msg, { start: performance.now(), context: exemplarContext(span) });
 }
 
 /** For consumeEndHook: records how long the message took, from delivery to its ack, nack or reject. */
@@ -45,6 +41,25 @@ export function endProcessing(msg: Delivery, rejected: boolean | null | undefine
   const processing = PROCESSING.get(msg);
   if (!processing) return;
   PROCESSING.delete(msg);
+  recordProcessDuration(msg, rejected, endOperation, processing.start, processing.context);
+}
+
+/** The context a duration is recorded in: the consumer span's, for an exemplar, when that span is sampled. */
+export function exemplarContext(span: Span): Context {
+  return (span.spanContext().traceFlags & TraceFlags.SAMPLED) !== 0 ? trace.setSpan(ROOT_CONTEXT, span) : ROOT_CONTEXT;
+}
+
+/**
+ * Records a message's processing, from `start` (performance.now() at delivery) to now. `rejected` and `endOperation`
+ * are what upstream passes its consumeEndHook: `error.type` is the operation when the message was rejected.
+ */
+export function recordProcessDuration(
+  msg: Delivery,
+  rejected: boolean | null | undefined,
+  endOperation: string,
+  start: number,
+  context: Context,
+): void {
   const destination = msg.fields.exchange || msg.fields.routingKey;
   const errorType = rejected === true ? String(endOperation) : undefined;
   const key = `${destination} ${errorType}`;
@@ -59,5 +74,5 @@ export function endProcessing(msg: Delivery, rejected: boolean | null | undefine
     if (errorType) attributes['error.type'] = errorType;
     if (CACHE.size < MAX_CACHED) CACHE.set(key, rememberAttributeSet(attributes));
   }
-  PROCESS_DURATION.record((performance.now() - processing.start) / 1000, attributes, processing.context);
+  PROCESS_DURATION.record((performance.now() - start) / 1000, attributes, context);
 }

@@ -12,7 +12,7 @@ import { scrubSqlLiterals } from '../redaction/sql-literals';
 /** What the factories read of the instrumentation section, beyond which instrumentations are on. */
 export type InstrumentationOptions = Pick<
   InstrumentationConfig,
-  'traceResponse' | 'httpServer' | 'pg' | 'logSending' | 'recordMetrics'
+  'traceResponse' | 'httpServer' | 'pg' | 'amqplib' | 'logSending' | 'recordMetrics'
 >;
 
 /** Creates the instrumentation(s) of one library from a package already loaded. */
@@ -84,7 +84,12 @@ const FACTORIES: Readonly<Record<InstrumentationName, (options: InstrumentationO
       return new RedisInstrumentation({ dbStatementSerializer: redisStatement });
     };
   },
-  amqplib: ({ recordMetrics }) => {
+  amqplib: ({ amqplib, recordMetrics }) => {
+    if (amqplib === 'lean') {
+      const { AmqplibInstrumentation } =
+        require('./amqplib/AmqplibInstrumentation') as typeof import('./amqplib/AmqplibInstrumentation');
+      return () => new AmqplibInstrumentation({ recordMetrics });
+    }
     const { AmqplibInstrumentation } =
       require('@opentelemetry/instrumentation-amqplib') as typeof import('@opentelemetry/instrumentation-amqplib');
     const { endProcessing, startProcessing } = require('./amqp-metrics') as typeof import('./amqp-metrics');

@@ -2,7 +2,7 @@ import { dirname } from 'node:path';
 import type { InstrumentationConfig, InstrumentationName } from '../config/read-config';
 
 /** Which of an instrumentation's packages hold its hooks; `own` is this package's code. */
-type HookOptions = Pick<InstrumentationConfig, 'httpServer' | 'pg'>;
+type HookOptions = Pick<InstrumentationConfig, 'httpServer' | 'pg' | 'amqplib'>;
 
 const OWN = 'own';
 
@@ -15,7 +15,7 @@ const PACKAGES: Readonly<Record<InstrumentationName, (options: HookOptions) => r
   pg: ({ pg }) => [pg === 'lean' ? OWN : '@opentelemetry/instrumentation-pg'],
   ioredis: () => ['@opentelemetry/instrumentation-ioredis'],
   redis: () => ['@opentelemetry/instrumentation-redis'],
-  amqplib: () => ['@opentelemetry/instrumentation-amqplib'],
+  amqplib: ({ amqplib }) => [amqplib === 'lean' ? OWN : '@opentelemetry/instrumentation-amqplib'],
   pino: () => ['@opentelemetry/instrumentation-pino'],
   winston: () => ['@opentelemetry/instrumentation-winston'],
 };

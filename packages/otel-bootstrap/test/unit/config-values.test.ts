@@ -15,6 +15,7 @@ const TYPES: [
   Same<ConfigValues['OTEL_TRACES_EXPORTER'], 'otlp' | 'terminal' | 'console' | 'none' | undefined>,
   Same<ConfigValues['OTEL_EXPORTER_OTLP_PROTOCOL'], 'http/protobuf' | 'http/json'>,
   Same<ConfigValues['OTEL_BOOTSTRAP_PG'], 'lean' | 'upstream'>,
+  Same<ConfigValues['OTEL_BOOTSTRAP_AMQPLIB'], 'lean' | 'upstream'>,
   Same<
     ConfigValues['OTEL_PROPAGATORS'],
     readonly ('tracecontext' | 'baggage' | 'b3' | 'b3multi' | 'jaeger' | 'xtraceid' | 'none')[]

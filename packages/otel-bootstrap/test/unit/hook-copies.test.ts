@@ -1,6 +1,6 @@
 import { resolveHookCopy, splitByHookCopy } from '../../src/instrumentation/hook-copies';
 
-const lean = { httpServer: 'lean', pg: 'lean' } as const;
+const lean = { httpServer: 'lean', pg: 'lean', amqplib: 'lean' } as const;
 
 describe('splitByHookCopy', () => {
   it('leaves every candidate to first import when all share the copy hooked at startup (the monorepo)', () => {
@@ -22,8 +22,8 @@ describe('splitByHookCopy', () => {
   });
 
   it('creates at startup an instrumentation whose package does not resolve, so its load failure is reported', () => {
-    const split = splitByHookCopy(['http'], ['amqplib'], lean, (pkg) => (pkg.endsWith('amqplib') ? undefined : 'x'));
-    expect(split).toEqual({ atStartup: ['http', 'amqplib'], onImport: [] });
+    const split = splitByHookCopy(['http'], ['ioredis'], lean, (pkg) => (pkg.endsWith('ioredis') ? undefined : 'x'));
+    expect(split).toEqual({ atStartup: ['http', 'ioredis'], onImport: [] });
   });
 
   it('creates the first candidate at startup when nothing else there installs the hook (http disabled)', () => {
