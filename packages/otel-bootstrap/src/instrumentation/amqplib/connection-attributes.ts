@@ -10,8 +10,8 @@ export type ConnectTarget = string | { protocol?: string; hostname?: string; por
  * broker's product from its server properties. Made once a connection.
  *
  * Every key is always there, undefined where upstream sets none (the SDK drops undefined values), so that span
- * attributes are one object literal of fixed keys. Spreading these into that literal made V8 define each key after
- * the spread through a runtime call (bench/findings.md, "A key after a spread").
+ * attributes are one object literal of fixed keys: 29 against 65 ns a span for a spread of these followed by ten
+ * keys, optimized, in a microbenchmark. W3 shows no difference either way under callgrind.
  */
 export interface ConnectionAttributes {
   readonly 'messaging.protocol_version': string | undefined;
