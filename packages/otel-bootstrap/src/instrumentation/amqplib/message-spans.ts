@@ -106,10 +106,7 @@ export function startConsumeSpan(
 export function withTraceContext(span: Span, options: PublishOptions | undefined): PublishOptions {
   const headers = { ...options?.headers };
   propagation.inject(trace.setSpan(context.active(), span), headers);
-  // Not `{ ...options, headers }`: a key after a spread is defined through a runtime call (connection-attributes.ts).
-  const copy = { ...options };
-  copy.headers = headers;
-  return copy;
+  return { ...options, headers };
 }
 
 /** Wraps amqplib's connect: a connection gets its attributes once, when it opens. */
