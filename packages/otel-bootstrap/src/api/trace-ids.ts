@@ -1,4 +1,5 @@
-import { isSpanContextValid, trace } from '@opentelemetry/api';
+import { trace } from '@opentelemetry/api';
+import { isValidSpanContext } from '../propagation/valid-span-context';
 
 /** The ids of the active span, in the snake_case names log pipelines (and Loki queries) use. */
 export interface TraceIds {
@@ -12,6 +13,6 @@ export interface TraceIds {
  */
 export function currentTraceIds(): TraceIds | undefined {
   const context = trace.getActiveSpan()?.spanContext();
-  if (!context || !isSpanContextValid(context)) return undefined;
+  if (!context || !isValidSpanContext(context)) return undefined;
   return { trace_id: context.traceId, span_id: context.spanId };
 }

@@ -1,4 +1,4 @@
-import { isSpanContextValid, propagation, trace, TraceFlags } from '@opentelemetry/api';
+import { propagation, trace, TraceFlags } from '@opentelemetry/api';
 import type {
   Baggage,
   Context,
@@ -8,6 +8,7 @@ import type {
   TextMapSetter,
 } from '@opentelemetry/api';
 import { isTracingSuppressed } from '@opentelemetry/core';
+import { isValidSpanContext } from './valid-span-context';
 
 const TRACE_HEADER = 'uber-trace-id';
 const BAGGAGE_PREFIX = 'uberctx-';
@@ -45,7 +46,7 @@ export class JaegerPropagator implements TextMapPropagator {
   inject(context: Context, carrier: unknown, setter: TextMapSetter): void {
     if (isTracingSuppressed(context)) return;
     const spanContext = trace.getSpanContext(context);
-    if (spanContext && isSpanContextValid(spanContext)) {
+    if (spanContext && isValidSpanContext(spanContext)) {
       setter.set(carrier, TRACE_HEADER, formatUberTraceId(spanContext));
     }
     for (const [key, entry] of propagation.getBaggage(context)?.getAllEntries() ?? []) {
@@ -86,7 +87,7 @@ function parseUberTraceId(header: string | undefined): SpanContext | undefined {
     traceFlags: parseInt(flags, 16) & (SAMPLED | DEBUG) ? TraceFlags.SAMPLED : TraceFlags.NONE,
     isRemote: true,
   };
-  return isSpanContextValid(spanContext) ? spanContext : undefined;
+  return isValidSpanContext(spanContext) ? spanContext : undefined;
 }
 
 /** The context's Baggage with the `uberctx-` entries added, or undefined when the carrier has none. */

@@ -1,8 +1,9 @@
-import { isSpanContextValid, trace } from '@opentelemetry/api';
+import { trace } from '@opentelemetry/api';
 import type { Context, TextMapGetter, TextMapPropagator, TextMapSetter } from '@opentelemetry/api';
 import { isTracingSuppressed, parseTraceParent } from '@opentelemetry/core';
 import { KNOWN_TRACE_FLAGS } from './trace-flags';
 import { W3CTraceState } from './W3CTraceState';
+import { isValidSpanContext } from './valid-span-context';
 
 const TRACEPARENT = 'traceparent';
 const TRACESTATE = 'tracestate';
@@ -23,7 +24,7 @@ const OWS = /^[ \t]+|[ \t]+$/g;
 export class StrictTraceContextPropagator implements TextMapPropagator {
   inject(context: Context, carrier: unknown, setter: TextMapSetter): void {
     const spanContext = trace.getSpanContext(context);
-    if (!spanContext || isTracingSuppressed(context) || !isSpanContextValid(spanContext)) return;
+    if (!spanContext || isTracingSuppressed(context) || !isValidSpanContext(spanContext)) return;
     const flags = (spanContext.traceFlags & KNOWN_TRACE_FLAGS).toString(16).padStart(2, '0');
     setter.set(carrier, TRACEPARENT, `00-${spanContext.traceId}-${spanContext.spanId}-${flags}`);
     const traceState = spanContext.traceState?.serialize();

@@ -1,6 +1,7 @@
-import { isSpanContextValid, trace } from '@opentelemetry/api';
+import { trace } from '@opentelemetry/api';
 import type { Context, TextMapGetter, TextMapPropagator, TextMapSetter } from '@opentelemetry/api';
 import { externalTraceId, getExternalTraceId, setExternalTraceId } from './external-trace-id';
+import { isValidSpanContext } from './valid-span-context';
 
 const X_TRACE_ID = 'x-trace-id';
 const X_REQUEST_ID = 'x-request-id';
@@ -18,13 +19,13 @@ const X_REQUEST_ID = 'x-request-id';
 export class XTraceIdPropagator implements TextMapPropagator {
   inject(context: Context, carrier: unknown, setter: TextMapSetter): void {
     const spanContext = trace.getSpanContext(context);
-    const traceId = spanContext && isSpanContextValid(spanContext) ? spanContext.traceId : getExternalTraceId(context);
+    const traceId = spanContext && isValidSpanContext(spanContext) ? spanContext.traceId : getExternalTraceId(context);
     if (traceId) setter.set(carrier, X_TRACE_ID, traceId);
   }
 
   extract(context: Context, carrier: unknown, getter: TextMapGetter): Context {
     const existing = trace.getSpanContext(context);
-    if (existing && isSpanContextValid(existing)) return context;
+    if (existing && isValidSpanContext(existing)) return context;
     const traceId = externalTraceId(getter.get(carrier, X_TRACE_ID) ?? getter.get(carrier, X_REQUEST_ID));
     return traceId ? setExternalTraceId(context, traceId) : context;
   }

@@ -1,7 +1,8 @@
-import { isSpanContextValid, trace, TraceFlags } from '@opentelemetry/api';
+import { trace, TraceFlags } from '@opentelemetry/api';
 import type { Attributes, Context, Link, SpanKind } from '@opentelemetry/api';
 import { SamplingDecision } from '@opentelemetry/sdk-trace';
 import type { Sampler, SamplingResult } from '@opentelemetry/sdk-trace';
+import { isValidSpanContext } from '../propagation/valid-span-context';
 
 /**
  * A child of a span from this process takes its parent's decision and tracestate as they are. The composite sampler
@@ -23,7 +24,7 @@ export class LocalParentSampler implements Sampler {
     links: Link[],
   ): SamplingResult {
     const parent = trace.getSpanContext(context);
-    if (parent && !parent.isRemote && isSpanContextValid(parent)) {
+    if (parent && !parent.isRemote && isValidSpanContext(parent)) {
       const sampled = (parent.traceFlags & TraceFlags.SAMPLED) === TraceFlags.SAMPLED;
       return {
         decision: sampled ? SamplingDecision.RECORD_AND_SAMPLED : SamplingDecision.NOT_RECORD,

@@ -1,10 +1,11 @@
-import { isSpanContextValid, trace, TraceFlags } from '@opentelemetry/api';
+import { trace, TraceFlags } from '@opentelemetry/api';
 import type { Context, Span, SpanContext, SpanOptions } from '@opentelemetry/api';
 import { isTracingSuppressed } from '@opentelemetry/core';
 import { AlwaysOffSampler, RandomIdGenerator } from '@opentelemetry/sdk-trace';
 import type { Sampler } from '@opentelemetry/sdk-trace';
 import { RANDOM_TRACE_ID_FLAG } from '../propagation/trace-flags';
 import { LocalParentSampler } from './LocalParentSampler';
+import { isValidSpanContext } from '../propagation/valid-span-context';
 
 const ids = new RandomIdGenerator();
 
@@ -38,7 +39,7 @@ export function unsampledChild(options: SpanOptions | undefined, parentContext: 
     parent === undefined ||
     parent.isRemote ||
     (parent.traceFlags & TraceFlags.SAMPLED) !== 0 ||
-    !isSpanContextValid(parent) ||
+    !isValidSpanContext(parent) ||
     isTracingSuppressed(parentContext)
   ) {
     return undefined;

@@ -1,4 +1,4 @@
-import { isSpanContextValid, SamplingDecision, SpanKind, trace, TraceFlags } from '@opentelemetry/api';
+import { SamplingDecision, SpanKind, trace, TraceFlags } from '@opentelemetry/api';
 import { isTracingSuppressed } from '@opentelemetry/core';
 import type { TracerProvider } from '@opentelemetry/sdk-trace';
 import { PendingSpan } from '../sampling/PendingSpan';
@@ -6,6 +6,7 @@ import { startCleaningOnce } from './attributes-cleaned-once';
 import type { CleanOnceSampler } from './attributes-cleaned-once';
 import type { RootTraceIdGenerator } from './RootTraceIdGenerator';
 import { wrapStartSpan } from './tracer-start-span';
+import { isValidSpanContext } from '../propagation/valid-span-context';
 
 // Why: a span the sampler drops (every root with the sampler off, nine in ten at 10%, each remote child of an unsampled
 // caller) went through the SDK's whole startSpan to become a non-recording span: its span metrics (a no-op meter
@@ -39,7 +40,7 @@ export function startDroppedSpansWithoutSdk(
     const parent = parentSpan?.spanContext();
     // A span the SDK made for us, or a pending one, has valid ids by construction: skip the two regular expressions.
     const ours = parentSpan && (parentSpan.constructor === sdkSpanClass || parentSpan instanceof PendingSpan);
-    const validParent = parent && (ours || isSpanContextValid(parent)) ? parent : undefined;
+    const validParent = parent && (ours || isValidSpanContext(parent)) ? parent : undefined;
     const spanId = ids.generateSpanId();
     const traceId = validParent ? validParent.traceId : ids.generateTraceId();
     const kind = options?.kind ?? SpanKind.INTERNAL;

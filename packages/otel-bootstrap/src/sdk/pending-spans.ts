@@ -1,12 +1,4 @@
-import {
-  diag,
-  isSpanContextValid,
-  ROOT_CONTEXT,
-  SpanKind,
-  SpanStatusCode,
-  trace,
-  TraceFlags,
-} from '@opentelemetry/api';
+import { diag, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, TraceFlags } from '@opentelemetry/api';
 import type { Attributes, Context, Span, SpanOptions, Tracer } from '@opentelemetry/api';
 import { isTracingSuppressed } from '@opentelemetry/core';
 import type { TracerProvider } from '@opentelemetry/sdk-trace';
@@ -18,6 +10,7 @@ import { decidesUnsampledChildrenAlike, unsampledChildContext } from '../samplin
 import type { RootTraceIdGenerator } from './RootTraceIdGenerator';
 import { sdkStartSpanOf, wrapStartSpan } from './tracer-start-span';
 import type { StartSpan } from './tracer-start-span';
+import { isValidSpanContext } from '../propagation/valid-span-context';
 
 /** What pending spans need from the rest of the trace pipeline. */
 export interface PendingSpansOptions {
@@ -63,7 +56,7 @@ export function startPendingSpans(provider: TracerProvider, options: PendingSpan
       span.spanContext(),
       name,
       spanOptions?.kind ?? SpanKind.INTERNAL,
-      parentSpanContext && isSpanContextValid(parentSpanContext) ? parentSpanContext : undefined,
+      parentSpanContext && isValidSpanContext(parentSpanContext) ? parentSpanContext : undefined,
       spanOptions,
       deferred.attributes,
     );

@@ -1,10 +1,11 @@
-import { isSpanContextValid, trace } from '@opentelemetry/api';
+import { trace } from '@opentelemetry/api';
 import type { Context, Span, SpanContext, SpanOptions } from '@opentelemetry/api';
 import type { TracerProvider } from '@opentelemetry/sdk-trace';
 import { getExternalTraceId } from '../propagation/external-trace-id';
 import { RANDOM_TRACE_ID_FLAG } from '../propagation/trace-flags';
 import type { RootTraceIdGenerator } from './RootTraceIdGenerator';
 import { wrapStartSpan } from './tracer-start-span';
+import { isValidSpanContext } from '../propagation/valid-span-context';
 
 /**
  * W3C Trace Context Level 2's random-trace-id flag (0x02) on the spans the provider's tracers start, which the SDK's
@@ -32,7 +33,7 @@ function startWithFlag(
   // What the SDK's startSpan decides too: `root` drops the parent, and only a valid parent gives its trace id.
   const parent = options?.root ? undefined : trace.getSpanContext(parentContext);
   const wanted = options?.root ? undefined : getExternalTraceId(parentContext);
-  const givesTraceId = wanted !== undefined && !(parent && isSpanContextValid(parent));
+  const givesTraceId = wanted !== undefined && !(parent && isValidSpanContext(parent));
   const span = givesTraceId ? ids.withTraceId(wanted, start) : start();
   const { traceId } = span.spanContext();
   if (parent?.traceId === traceId) return withRandomFlag(span, parent.traceFlags & RANDOM_TRACE_ID_FLAG);
@@ -41,7 +42,7 @@ function startWithFlag(
 
 function withRandomFlag(span: Span, flag: number): Span {
   const spanContext: SpanContext = span.spanContext();
-  if ((spanContext.traceFlags & RANDOM_TRACE_ID_FLAG) === flag || !isSpanContextValid(spanContext)) return span;
+  if ((spanContext.traceFlags & RANDOM_TRACE_ID_FLAG) === flag || !isValidSpanContext(spanContext)) return span;
   const traceFlags = (spanContext.traceFlags & ~RANDOM_TRACE_ID_FLAG) | flag;
   if (!span.isRecording()) return trace.wrapSpanContext({ ...spanContext, traceFlags });
   // A recording span is the SDK's, whose spanContext() is its own record: what the exporter and propagators read.

@@ -1,4 +1,4 @@
-import { context, isSpanContextValid, SpanKind, SpanStatusCode, trace, TraceFlags } from '@opentelemetry/api';
+import { context, SpanKind, SpanStatusCode, trace, TraceFlags } from '@opentelemetry/api';
 import type { Span, Tracer } from '@opentelemetry/api';
 import {
   InstrumentationBase,
@@ -18,6 +18,7 @@ import {
 import type { ConnectionParameters, PoolOptions, QueryConfig } from './pg-attributes';
 import { recordQueryDuration, startQueryTiming } from './pg-metrics';
 import type { QueryTiming } from './pg-metrics';
+import { isValidSpanContext } from '../../propagation/valid-span-context';
 
 // Why not upstream's: @opentelemetry/instrumentation-pg builds metric attributes, reads the clock and parses the pool's
 // connection string on every call, even when no span is recorded and no meter exists, so it costs the app more CPU per
@@ -233,7 +234,7 @@ function connecting(span: Span, target: unknown, original: AnyFunction, callback
 function decidedByCaller(span: Span): boolean {
   if (span.isRecording()) return false;
   const caller = trace.getSpanContext(context.active());
-  return caller !== undefined && (caller.traceFlags & TraceFlags.SAMPLED) === 0 && isSpanContextValid(caller);
+  return caller !== undefined && (caller.traceFlags & TraceFlags.SAMPLED) === 0 && isValidSpanContext(caller);
 }
 
 /** A promise pg returned, ending the span when it settles; anything else as it is (a callback ends the span). */

@@ -1,10 +1,11 @@
-import { isSpanContextValid, trace } from '@opentelemetry/api';
+import { trace } from '@opentelemetry/api';
 import type { Attributes, Context, Link, SpanKind } from '@opentelemetry/api';
 import { SamplingDecision } from '@opentelemetry/sdk-trace';
 import type { Sampler, SamplingResult } from '@opentelemetry/sdk-trace';
 import type { ComposableSampler, SamplingIntent, SamplingParameters } from './composable-sampler';
 import { readOtEntry, withThreshold } from './ot-trace-state';
 import { freshRandomness, KEEP_ALL, traceIdRandomness } from './threshold';
+import { isValidSpanContext } from '../../propagation/valid-span-context';
 
 /**
  * The SDK `Sampler` over a {@link ComposableSampler} (the spec's CompositeSampler): it asks the delegate for its
@@ -30,7 +31,7 @@ export class CompositeSampler implements Sampler {
     links: Link[],
   ): SamplingResult {
     const parentContext = trace.getSpanContext(context);
-    const parent = parentContext && isSpanContextValid(parentContext) ? parentContext : undefined;
+    const parent = parentContext && isValidSpanContext(parentContext) ? parentContext : undefined;
     const ot = readOtEntry(parent?.traceState);
     const randomness = ot.randomness ?? traceIdRandomness(traceId);
     const parameters: SamplingParameters = {
