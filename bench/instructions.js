@@ -29,7 +29,7 @@ const args = {
   warm: Number(option('warm', 3000)),
   requests: Number(option('requests', 1000)),
   components: argv.includes('--components'),
-  keep: option('keep', fs.mkdtempSync(path.join(os.tmpdir(), 'instructions-'))),
+  keep: option('keep', undefined) ?? fs.mkdtempSync(path.join(os.tmpdir(), 'instructions-')),
 };
 
 const GC =
@@ -66,11 +66,13 @@ function load(url, count, label) {
   let started = 0;
   let done = 0;
   return new Promise((resolve, reject) => {
+    if (count <= 0) return resolve();
     const next = () => {
       if (started >= count) return;
       started++;
       http
         .get(url, { agent }, (res) => {
+          if (res.statusCode !== 200) reject(new Error(`${label}: HTTP ${res.statusCode}`));
           res.resume();
           res.on('end', () => {
             if (++done % 500 === 0) process.stderr.write(`  ${label}: ${done}/${count}\n`);
@@ -175,12 +177,17 @@ async function measure(configName, run, sinkUrl) {
     execFileSync('callgrind_control', ['-i', 'off', String(app.child.pid)], { stdio: 'ignore' });
     execFileSync('callgrind_control', ['-d', String(app.child.pid)], { stdio: 'ignore' });
   } finally {
-    app.child.kill('SIGKILL');
-    await new Promise((resolve) => app.child.once('exit', resolve));
+    if (app.child.exitCode === null && app.child.signalCode === null) {
+      app.child.kill('SIGKILL');
+      await new Promise((resolve) => app.child.once('exit', resolve));
+    }
   }
   const dump = `${out}.${app.child.pid}.1`;
   const perfMap = `/tmp/perf-${app.child.pid}.map`;
-  if (fs.existsSync(perfMap)) fs.renameSync(perfMap, `${out}.map`);
+  if (fs.existsSync(perfMap)) {
+    fs.copyFileSync(perfMap, `${out}.map`); // not a rename: --keep may be on another file system
+    fs.rmSync(perfMap);
+  }
   const counts = selfCounts(dump);
   const perRequest = (n) => Math.round(n / args.requests);
   const byComponent = new Map();
@@ -193,6 +200,7 @@ async function measure(configName, run, sinkUrl) {
   const noise =
     (byComponent.get('GC') ?? 0) + (byComponent.get('compilation') ?? 0) + inclusiveCount(dump, NEXT_TICK_LITERAL);
   return {
+    configName,
     label,
     total: perRequest(total),
     work: perRequest(total - noise),
@@ -217,7 +225,7 @@ async function main() {
   }
   console.log(`\n${args.workload}, work (instructions a request without GC, compilation and nextTick's literal path):`);
   for (const name of args.configs) {
-    const works = results.filter((r) => r.label.startsWith(`${name}-`)).map((r) => r.work);
+    const works = results.filter((r) => r.configName === name).map((r) => r.work);
     console.log(`  ${name}: ${works.join(' / ')}`);
   }
   console.log(`callgrind files in ${args.keep}`);
