@@ -38,7 +38,7 @@ export function startDroppedSpansWithoutSdk(
     if (options?.root) parentContext = trace.deleteSpan(parentContext);
     const parentSpan = trace.getSpan(parentContext);
     const parent = parentSpan?.spanContext();
-    // A span the SDK made for us, or a pending one, has valid ids by construction: skip the two regular expressions.
+    // A span the SDK made for us, or a pending one, has valid ids by construction: skip the id checks.
     const ours = parentSpan && (parentSpan.constructor === sdkSpanClass || parentSpan instanceof PendingSpan);
     const validParent = parent && (ours || isValidSpanContext(parent)) ? parent : undefined;
     const spanId = ids.generateSpanId();

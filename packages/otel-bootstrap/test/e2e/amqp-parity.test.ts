@@ -26,6 +26,7 @@ const CASES = [
   'nackAll(false)',
   'nackAll() requeues; the redeliveries are acked with ackAll',
   'a noAck consumer',
+  'a noAck consumer with a truthy noAck that is not true',
   'a channel closed with unacked messages; the redeliveries consumed on another channel',
   'a connection closed with unacked messages',
   'a message acked twice: the channel error ends the unacked one',
@@ -327,6 +328,7 @@ describeWithServices(['rabbitmq'])('our amqplib spans match upstream instrumenta
         'nackAll called on message',
       ]);
       expect(statuses('a noAck consumer')).toEqual(['', '']);
+      expect(statuses('a noAck consumer with a truthy noAck that is not true')).toEqual(['', '']);
     });
 
     it('a dead-lettered message keeps its producer as parent', () => {

@@ -108,7 +108,10 @@ export class AmqplibInstrumentation extends InstrumentationBase<AmqplibInstrumen
 
   private unpatchChannels(exports: ChannelModel): void {
     const channel = exports.Channel.prototype;
-    for (const method of CHANNEL_METHODS) if (isWrapped(channel[method])) this._unwrap(channel, method);
+    // Only what is wrapped on the prototype itself: an inherited `emit` wrapped by another tool is that tool's.
+    for (const method of CHANNEL_METHODS) {
+      if (Object.hasOwn(channel, method) && isWrapped(channel[method])) this._unwrap(channel, method);
+    }
     if (isWrapped(exports.ConfirmChannel.prototype.publish)) this._unwrap(exports.ConfirmChannel.prototype, 'publish');
   }
 
@@ -146,6 +149,9 @@ export class AmqplibInstrumentation extends InstrumentationBase<AmqplibInstrumen
       callback?: AnyFunction,
     ) {
       const span = startPublishSpan(tracer(), this, exchange, routingKey, options);
+      // Ended once: amqplib before 2.x registers the callback before a publish it may still refuse, and calls it
+      // when the channel closes.
+      let ended = false;
       // The span ends when the broker confirms the message, and the app's callback runs in its context.
       const confirmed = context.bind(
         trace.setSpan(context.active(), span),
@@ -153,8 +159,12 @@ export class AmqplibInstrumentation extends InstrumentationBase<AmqplibInstrumen
           try {
             callback?.call(this, error, ok);
           } finally {
-            if (error) span.setStatus({ code: SpanStatusCode.ERROR, message: "message confirmation has been nack'ed" });
-            span.end();
+            if (!ended) {
+              ended = true;
+              if (error)
+                span.setStatus({ code: SpanStatusCode.ERROR, message: "message confirmation has been nack'ed" });
+              span.end();
+            }
           }
         },
       );
@@ -163,8 +173,11 @@ export class AmqplibInstrumentation extends InstrumentationBase<AmqplibInstrumen
         return original.call(this, exchange, routingKey, content, withTraceContext(span, options), confirmed);
       } catch (error) {
         // Refused before the confirm was awaited (a closed channel): the callback will never come.
-        failedPublish(span, error);
-        span.end();
+        if (!ended) {
+          ended = true;
+          failedPublish(span, error);
+          span.end();
+        }
         throw error;
       } finally {
         inConfirmPublish = false;
@@ -182,7 +195,7 @@ export class AmqplibInstrumentation extends InstrumentationBase<AmqplibInstrumen
       options?: { noAck?: boolean },
       ...rest: unknown[]
     ) {
-      const handler = deliveryHandler(tracer, measured, this, queue, onMessage, options?.noAck === true);
+      const handler = deliveryHandler(tracer, measured, this, queue, onMessage, Boolean(options?.noAck));
       return original.call(this, queue, handler, options, ...rest);
     };
   }

@@ -102,11 +102,20 @@ export function startConsumeSpan(
   );
 }
 
-/** The app's options with the span's trace context added to a copy of its headers; the app's objects stay as they are. */
+/**
+ * The app's options with the span's trace context in their headers, the app's objects left as they are. The copies
+ * inherit from the app's objects instead of copying their own properties: amqplib reads options by property and
+ * headers with for...in (it makes its own headers that way), so inherited settings, `persistent` from a prototype
+ * say, still count.
+ */
 export function withTraceContext(span: Span, options: PublishOptions | undefined): PublishOptions {
-  const headers = { ...options?.headers };
+  const appOptions = typeof options === 'object' && options !== null ? options : null;
+  const appHeaders = appOptions?.headers;
+  const headers = Object.create(typeof appHeaders === 'object' ? appHeaders : null) as Record<string, unknown>;
   propagation.inject(trace.setSpan(context.active(), span), headers);
-  return { ...options, headers };
+  const copy = Object.create(appOptions) as PublishOptions;
+  copy.headers = headers;
+  return copy;
 }
 
 /** Wraps amqplib's connect: a connection gets its attributes once, when it opens. */

@@ -16,7 +16,7 @@ export type EndOperation =
 
 /** A message as the consumer got it: what ending its span reads. */
 export interface Message {
-  readonly fields: { readonly exchange: string; readonly routingKey: string };
+  readonly fields: { readonly exchange: string; readonly routingKey: string; readonly deliveryTag?: number };
 }
 
 /** A delivered message whose consumer span has not ended yet. */
@@ -91,9 +91,17 @@ export class UnendedDeliveries {
       endDelivery(delivery, null, 'instrumentation timeout', true);
   }
 
+  /**
+   * The message itself, or else one with its delivery tag, unique on a channel: an app that acks a copy of the
+   * message (`{ ...msg }`, as some wrappers do) still ends its span, as upstream's does through a property the copy
+   * carries over.
+   */
   private indexOf(message: unknown): number {
     const { deliveries } = this;
     for (let i = 0; i < deliveries.length; i++) if (deliveries[i].message === message) return i;
+    const tag = (message as Partial<Message> | null | undefined)?.fields?.deliveryTag;
+    if (typeof tag !== 'number') return -1;
+    for (let i = 0; i < deliveries.length; i++) if (deliveries[i].message.fields.deliveryTag === tag) return i;
     return -1;
   }
 }

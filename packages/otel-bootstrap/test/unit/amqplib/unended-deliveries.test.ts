@@ -18,7 +18,7 @@ function deliveries(count: number, start = 0) {
   const made = Array.from({ length: count }, (_, i) => {
     const { span, state } = fakeSpan();
     const delivery: Delivery = {
-      message: { fields: { exchange: '', routingKey: `q${i}` } },
+      message: { fields: { exchange: '', routingKey: `q${i}`, deliveryTag: i + 1 } },
       span,
       start: start + i,
       metricContext: undefined,
@@ -38,6 +38,13 @@ describe('UnendedDeliveries', () => {
     unended.end(made[1].message, false, false, 'ack', undefined);
     expect(made.map((m) => m.state.ended)).toEqual([0, 1, 0]);
     expect(made[1].state.status).toBeUndefined();
+  });
+
+  it('ends the span of a copy of the message, found by its delivery tag', () => {
+    const { unended, made } = deliveries(3);
+    unended.end({ ...made[1].message, fields: { ...made[1].message.fields } }, false, false, 'ack', undefined);
+    unended.end({ fields: { deliveryTag: 99 } }, false, false, 'ack', undefined);
+    expect(made.map((m) => m.state.ended)).toEqual([0, 1, 0]);
   });
 
   it('ends every delivery up to the message with allUpTo, and none after it', () => {
