@@ -24,7 +24,7 @@ const TYPES: [
   Same<ConfigValues['OTEL_SERVICE_NAME'], string | undefined>,
   Same<ConfigValues['OTEL_BOOTSTRAP_JAEGER_URL'], string>,
   Same<ConfigValues['OTEL_RESOURCE_ATTRIBUTES'], Readonly<Record<string, string>> | undefined>,
-] = [true, true, true, true, true, true, true, true, true, true, true, true];
+] = [true, true, true, true, true, true, true, true, true, true, true, true, true];
 
 // @ts-expect-error a misspelt variable name does not compile
 type Misspelt = ConfigValues['OTEL_SDK_DISABLE'];

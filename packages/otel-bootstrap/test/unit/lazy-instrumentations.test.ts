@@ -31,11 +31,15 @@ describe('LOADED_ON_IMPORT_OF', () => {
   const lazyNames = Object.keys(LOADED_ON_IMPORT_OF) as InstrumentationName[];
 
   // An instrumentation created after one of the modules it hooks has loaded would miss that module for good.
-  const cases = [...lazyNames.map((name) => [name, 'lean'] as const), ['pg', 'upstream'] as const];
-  it.each(cases)('names every module %s hooks (pg instrumentation: %s)', (name, pg) => {
+  const cases = [
+    ...lazyNames.map((name) => [name, 'lean'] as const),
+    ['pg', 'upstream'] as const,
+    ['amqplib', 'upstream'] as const,
+  ];
+  it.each(cases)('names every module %s hooks (pg and amqplib instrumentations: %s)', (name, mode) => {
     const created = createInstrumentations(
       [name],
-      { traceResponse: false, httpServer: 'lean', pg, logSending: true, recordMetrics: true },
+      { traceResponse: false, httpServer: 'lean', pg: mode, amqplib: mode, logSending: true, recordMetrics: true },
       (_, error) => {
         throw error;
       },
