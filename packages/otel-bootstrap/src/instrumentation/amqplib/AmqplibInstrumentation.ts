@@ -24,7 +24,7 @@ import type { Delivery } from './unended-deliveries';
 // safeExecuteInTheMiddle, marks a context to tell a confirm channel's publish from the plain one it calls, copies the
 // arguments, keeps an hrTime and a property per delivery, and writes the trace context into the app's own publish
 // options. This one makes the same spans and attributes, with our messaging attributes that upstream gets from our
-// hooks, and `messaging.process.duration` (test/e2e/amqp-parity.test.ts compares the two on 41 cases), for about 12%
+// hooks, and `messaging.process.duration` (test/e2e/amqp-parity.test.ts compares the two on 42 cases), for about 12%
 // less of what the instrumentation costs a message with nothing recorded: W3 under callgrind, 61,000 against 69,000
 // instructions a request, the same at 100% (bench/findings.md, "Our amqplib instrumentation"). It never writes into
 // the app's options (the trace context goes into a copy), and a publish amqplib refuses ends its span ERROR where
