@@ -5,9 +5,9 @@ import { durationOptions, HTTP_DURATION_BOUNDARIES, LazyHistogram } from './Lazy
 
 // `messaging.process.duration` for amqplib consumers: from delivery to the message's ack, nack or reject (or the end
 // of the handler, for noAck consumers), for every message, sampled or not. Our instrumentation (amqplib/) records it
-// itself; under upstream's, its hooks do: consumeHook when a message is delivered, consumeEndHook when it ends. The messaging metrics are still
-// "Development" in the semantic conventions (as are the messaging span attributes), so names and attributes may
-// change upstream; the advised boundaries are the HTTP ones. `messaging.client.operation.duration` for publish is
+// itself; under upstream's, its hooks do: consumeHook when a message is delivered, consumeEndHook when it ends. The
+// messaging metrics are still "Development" in the semantic conventions (as are the messaging span attributes), so
+// names and attributes may change upstream; the advised boundaries are the HTTP ones. `messaging.client.operation.duration` for publish is
 // left out: amqplib's publish only writes to a buffer, and upstream offers a hook after it only on confirm
 // channels. Attributes: messaging.system, messaging.operation.name, messaging.operation.type,
 // messaging.destination.name (the exchange, or the queue for the default exchange), error.type when rejected.
