@@ -7,10 +7,11 @@ import { durationOptions, HTTP_DURATION_BOUNDARIES, LazyHistogram } from './Lazy
 // of the handler, for noAck consumers), for every message, sampled or not. Our instrumentation (amqplib/) records it
 // itself; under upstream's, its hooks do: consumeHook when a message is delivered, consumeEndHook when it ends. The
 // messaging metrics are still "Development" in the semantic conventions (as are the messaging span attributes), so
-// names and attributes may change upstream; the advised boundaries are the HTTP ones. `messaging.client.operation.duration` for publish is
-// left out: amqplib's publish only writes to a buffer, and upstream offers a hook after it only on confirm
-// channels. Attributes: messaging.system, messaging.operation.name, messaging.operation.type,
-// messaging.destination.name (the exchange, or the queue for the default exchange), error.type when rejected.
+// names and attributes may change upstream; the advised boundaries are the HTTP ones.
+// `messaging.client.operation.duration` for publish is left out: amqplib's publish only writes to a buffer, and
+// upstream offers a hook after it only on confirm channels. Attributes: messaging.system, messaging.operation.name,
+// messaging.operation.type, messaging.destination.name (the exchange, or the queue for the default exchange),
+// error.type when rejected.
 
 const PROCESS_DURATION = new LazyHistogram(
   '@org/otel-bootstrap/amqplib',
