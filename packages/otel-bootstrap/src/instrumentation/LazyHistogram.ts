@@ -1,5 +1,5 @@
-import { metrics } from '@opentelemetry/api';
-import type { Attributes, Context, Histogram, MeterProvider, MetricOptions } from '@opentelemetry/api';
+import { metrics, ROOT_CONTEXT, trace, TraceFlags } from '@opentelemetry/api';
+import type { Attributes, Context, Histogram, MeterProvider, MetricOptions, Span } from '@opentelemetry/api';
 
 /**
  * A histogram of our own instrumentations, taken from the global MeterProvider when a measurement is recorded.
@@ -35,6 +35,11 @@ export class LazyHistogram {
       // see above
     }
   }
+}
+
+/** The context a duration is recorded in: the span's, for an exemplar, when that span is sampled. */
+export function exemplarContext(span: Span): Context {
+  return (span.spanContext().traceFlags & TraceFlags.SAMPLED) !== 0 ? trace.setSpan(ROOT_CONTEXT, span) : ROOT_CONTEXT;
 }
 
 /**

@@ -1,7 +1,6 @@
-import { ROOT_CONTEXT, trace, TraceFlags } from '@opentelemetry/api';
 import type { Attributes, Context, Span } from '@opentelemetry/api';
 import { rememberAttributeSet } from '../metrics/attribute-set-hashes';
-import { durationOptions, HTTP_DURATION_BOUNDARIES, LazyHistogram } from './LazyHistogram';
+import { durationOptions, exemplarContext, HTTP_DURATION_BOUNDARIES, LazyHistogram } from './LazyHistogram';
 
 // `messaging.process.duration` for amqplib consumers: from delivery to the message's ack, nack or reject (or the end
 // of the handler, for noAck consumers), for every message, sampled or not. Our instrumentation (amqplib/) records it
@@ -43,11 +42,6 @@ export function endProcessing(msg: Delivery, rejected: boolean | null | undefine
   if (!processing) return;
   PROCESSING.delete(msg);
   recordProcessDuration(msg, rejected, endOperation, processing.start, processing.context);
-}
-
-/** The context a duration is recorded in: the consumer span's, for an exemplar, when that span is sampled. */
-export function exemplarContext(span: Span): Context {
-  return (span.spanContext().traceFlags & TraceFlags.SAMPLED) !== 0 ? trace.setSpan(ROOT_CONTEXT, span) : ROOT_CONTEXT;
 }
 
 /**

@@ -7,7 +7,7 @@ import {
   isWrapped,
 } from '@opentelemetry/instrumentation';
 import type { InstrumentationConfig } from '@opentelemetry/instrumentation';
-import { exemplarContext } from '../amqp-metrics';
+import { exemplarContext } from '../LazyHistogram';
 import { ending, endingAll, endingOnCloseOrError, unendedDeliveries } from './channel-endings';
 import {
   failedPublish,

@@ -1,7 +1,6 @@
-import { ROOT_CONTEXT, trace, TraceFlags } from '@opentelemetry/api';
 import type { Attributes, Context, Span } from '@opentelemetry/api';
 import { rememberAttributeSet } from '../../metrics/attribute-set-hashes';
-import { DB_DURATION_BOUNDARIES, durationOptions, LazyHistogram } from '../LazyHistogram';
+import { DB_DURATION_BOUNDARIES, durationOptions, exemplarContext, LazyHistogram } from '../LazyHistogram';
 import { operationName } from './pg-attributes';
 import type { ConnectionParameters, QueryConfig } from './pg-attributes';
 
@@ -35,11 +34,10 @@ export function startQueryTiming(
   query: QueryConfig | undefined,
   span: Span,
 ): QueryTiming {
-  const sampled = (span.spanContext().traceFlags & TraceFlags.SAMPLED) !== 0;
   return {
     start: performance.now(),
     attributes: queryAttributes(params, query ? operationName(query.text) : ''),
-    context: sampled ? trace.setSpan(ROOT_CONTEXT, span) : ROOT_CONTEXT,
+    context: exemplarContext(span),
   };
 }
 
